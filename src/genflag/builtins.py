@@ -1,0 +1,31 @@
+"""Register genflag's own plugins (the same registry third-party plugins use)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+#: kind -> name -> "module:attribute", imported only when used.
+BUILTINS: dict[str, dict[str, str]] = {
+    "output": {
+        "text": "genflag.output.text:TextOutput",
+        "json": "genflag.output.json_output:JsonOutput",
+    },
+    "collector": {},
+    "probe": {},
+    "report": {},
+    "writer": {},
+    "rulepack": {},
+}
+
+
+def _lazy(target: str) -> Callable[[], Any]:
+    module, _, attr = target.partition(":")
+    return lambda: getattr(importlib.import_module(module), attr)
+
+
+def register(registry: Any) -> None:
+    """Register every built-in plugin with the registry."""
+    for kind, plugins in BUILTINS.items():
+        for name, target in plugins.items():
+            registry.register(kind, name, _lazy(target))

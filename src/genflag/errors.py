@@ -1,0 +1,70 @@
+"""Error types that carry an exit code and a location, and the exit codes."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class GenflagError(Exception):
+    """An expected failure the user can act on: printed as one line, never a traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: error: {self.message}" if self.location else f"error: {self.message}"
+
+
+class UsageError(GenflagError):
+    """Bad command-line arguments or configuration."""
+
+
+class RuleError(GenflagError):
+    """A rule file that cannot be loaded or fails validation."""
+
+
+class TimelineError(GenflagError):
+    """A timeline that cannot be found, read or written."""
+
+
+class ConfigError(GenflagError):
+    """A configuration file that is malformed."""
+
+
+class Problem:
+    """One located problem in an input file (several are collected before raising)."""
+
+    __slots__ = ("path", "line", "column", "message", "rule_id")
+
+    def __init__(self, path: str, line: int | None, column: int | None, message: str,
+                 rule_id: str | None = None) -> None:
+        self.path, self.line, self.column = path, line, column
+        self.message, self.rule_id = message, rule_id
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        suffix = f" [{self.rule_id}]" if self.rule_id else ""
+        return f"{where}: error: {self.message}{suffix}"
+
+
+class ProblemsError(GenflagError):
+    """Several located problems found in one pass over an input file."""
+
+    def __init__(self, problems: list[Problem], error_type: type[GenflagError] = RuleError) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+        self.exit_code = error_type.exit_code
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,145 @@
+"""Finding and result records: what a check found, sortable, JSON-ready."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+FINDINGS_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Evidence:
+    """Which selection, field and value made a rule match."""
+
+    field: str
+    value: Any
+    matched: str
+    selection: str = ""
+    source: str = "timeline"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return asdict(self)
+
+
+@dataclass
+class Finding:
+    """One rule matched on one clip."""
+
+    timeline: str
+    timeline_name: str
+    track: str
+    clip: str
+    clip_index: int
+    record_in: str | None
+    record_out: str | None
+    record_range: dict[str, float] | None
+    source_range: dict[str, float] | None
+    media: str | None
+    rule: str
+    title: str
+    severity: str
+    category: str
+    message: str
+    evidence: list[Evidence] = field(default_factory=list)
+    requires: list[str] = field(default_factory=list)
+    tool: str | None = None
+    vendor: str | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str = "open"
+    review: dict[str, Any] | None = None
+    captures: dict[str, str] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Editorial order: timeline, record position, track, clip, rule."""
+        start = self.record_range["start"] if self.record_range else -1.0
+        return (self.timeline, self.timeline_name, start, self.track, self.clip_index, self.rule)
+
+    def counts_toward_failure(self) -> bool:
+        """Cleared findings are reported but never fail a check."""
+        return self.status == "open"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form described by schemas/findings.schema.json."""
+        data = asdict(self)
+        data["evidence"] = [e.to_dict() for e in self.evidence]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        """Rebuild a finding from its JSON form (for merging partial results)."""
+        data = dict(data)
+        data["evidence"] = [Evidence(**e) for e in data.get("evidence", [])]
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class TimelineResult:
+    """Everything a check learned about one timeline file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    clips: int = 0
+    timelines: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {"path": self.path, "timelines": self.timelines, "clips": self.clips,
+                "errors": list(self.errors), "warnings": list(self.warnings),
+                "findings": [f.to_dict() for f in self.findings]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TimelineResult":
+        """Rebuild from the JSON form."""
+        return cls(path=data["path"], findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+                   errors=list(data.get("errors", [])), warnings=list(data.get("warnings", [])),
+                   clips=int(data.get("clips", 0)), timelines=int(data.get("timelines", 0)))
+
+
+@dataclass
+class RunResult:
+    """A whole run: one result per input timeline, in input order."""
+
+    results: list[TimelineResult] = field(default_factory=list)
+    rule_pack: dict[str, Any] = field(default_factory=dict)
+    checked_at: str = ""
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def findings(self) -> list[Finding]:
+        """All findings of all timelines."""
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def errors(self) -> list[str]:
+        """All errors of all timelines."""
+        return [e for r in self.results for e in r.errors]
+
+    def severity_counts(self) -> dict[str, int]:
+        """Open findings per severity, plus a count of cleared ones."""
+        counts = {name: 0 for name in SEVERITIES}
+        counts["cleared"] = 0
+        for finding in self.findings:
+            key = finding.severity if finding.counts_toward_failure() else "cleared"
+            counts[key] += 1
+        return counts
+
+    def summary(self) -> dict[str, Any]:
+        """Totals for the run."""
+        return {"timelines": len(self.results), "clips": sum(r.clips for r in self.results),
+                "findings": len(self.findings), "by_severity": self.severity_counts(),
+                "errors": len(self.errors), "elapsed_seconds": round(self.elapsed, 3),
+                "interrupted": self.interrupted}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON document described by schemas/findings.schema.json."""
+        return {"schema": "genflag.findings", "schema_version": FINDINGS_SCHEMA_VERSION,
+                "rule_pack": self.rule_pack, "checked_at": self.checked_at,
+                "summary": self.summary(), "timelines": [r.to_dict() for r in self.results],
+                "findings": [f.to_dict() for f in self.findings]}

@@ -1,0 +1,218 @@
+"""genflag's public plugin API: the base classes a plugin subclasses and the registry that finds them.
+
+Kinds and their entry-point groups (each entry point names a class; nothing imports until used):
+
+=================  ==========================  ===============================================
+kind               entry-point group           what it does
+=================  ==========================  ===============================================
+collector          ``genflag.collectors``      adds facts to clips, one batch per timeline
+probe              ``genflag.probes``          reads one media file, returns namespaced facts
+output             ``genflag.outputs``         renders a run to stdout (text, json, junit...)
+report             ``genflag.reports``         writes a run to a report file (html, csv...)
+writer             ``genflag.writers``         publishes a run somewhere (asset manager, tracker)
+rulepack           ``genflag.rulepacks``       a function returning a path to a rule pack
+=================  ==========================  ===============================================
+
+Set ``GENFLAG_NO_PLUGINS=1`` to ignore entry points (built-ins only) for reproducible runs.
+``genflag plugins`` lists what is installed and what failed to load, and why.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from typing import IO, Any, Callable, Iterable, Sequence
+
+from .facts import Facts
+from .findings import Evidence, Finding, RunResult, TimelineResult
+from .walk import ClipPlace
+
+__all__ = [
+    "Collector", "MediaProbe", "OutputFormat", "ReportFormat", "Writer", "WriterSummary",
+    "RunContext", "ClipPlace", "Facts", "Finding", "Evidence", "RunResult", "TimelineResult",
+    "registry", "PluginRegistry",
+]
+
+KIND_GROUPS = {
+    "collector": "genflag.collectors", "probe": "genflag.probes", "output": "genflag.outputs",
+    "report": "genflag.reports", "writer": "genflag.writers", "rulepack": "genflag.rulepacks",
+}
+
+
+@dataclass
+class RunContext:
+    """Options of a run that plugins may read; ``config`` holds the project configuration."""
+
+    media_roots: list[tuple[str, str]] = field(default_factory=list)
+    probe_media: bool = True
+    cache_dir: str | None = None
+    jobs: int = 1
+    config: dict[str, Any] = field(default_factory=dict)
+    timeline_path: str = ""
+    warnings: list[str] = field(default_factory=list)
+    progress: Callable[[str, int], None] | None = None
+
+    def warn(self, message: str) -> None:
+        """Record a warning for the current timeline (shown, never fatal)."""
+        self.warnings.append(message)
+
+
+class Collector:
+    """Adds facts to the clips of one timeline; runs in ``order`` (lower first).
+
+    ``collect`` receives every clip of a timeline at once so it can batch its work
+    (one asset-manager round trip, one pass over unique media files). It adds facts
+    with ``place.facts.add({"namespace.key": value})`` and must not raise for one bad
+    clip: record the problem as a fact or with ``context.warn``.
+    """
+
+    name = ""
+    order = 100
+    description = ""
+
+    def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
+        """Add facts to the given clips."""
+        raise NotImplementedError
+
+
+class MediaProbe:
+    """Reads one local media file and returns facts under its own namespace (``name.``)."""
+
+    name = ""
+    version = "1"
+    description = ""
+
+    def accepts(self, path: str, head: bytes) -> bool:
+        """Return True when this probe understands the file (``head``: its first bytes)."""
+        raise NotImplementedError
+
+    def probe(self, path: str, head: bytes) -> dict[str, Any]:
+        """Return namespaced facts for the file; raise only for a file it cannot read."""
+        raise NotImplementedError
+
+
+class OutputFormat:
+    """Renders a run to a text stream (``genflag check --format NAME``)."""
+
+    name = ""
+    description = ""
+
+    def render(self, run: RunResult, stream: IO[str]) -> None:
+        """Write the run to the stream."""
+        raise NotImplementedError
+
+
+class ReportFormat:
+    """Writes a run to a report file (``genflag report --format NAME``)."""
+
+    name = ""
+    suffix = ""
+    description = ""
+    binary = False
+
+    def render(self, run: RunResult, options: dict[str, Any]) -> str | bytes:
+        """Return the report's content; genflag writes it atomically."""
+        raise NotImplementedError
+
+
+@dataclass
+class WriterSummary:
+    """What a writer did: counts and per-item errors (a writer never aborts a batch)."""
+
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+class Writer:
+    """Publishes a run's findings to another system (``genflag publish --to NAME``)."""
+
+    name = ""
+    description = ""
+
+    def publish(self, run: RunResult, options: dict[str, Any], dry_run: bool = False) -> WriterSummary:
+        """Publish the findings; with dry_run, report what would change and change nothing."""
+        raise NotImplementedError
+
+
+@dataclass
+class PluginEntry:
+    """A registered plugin: its kind, name, origin and (once loaded) its class or an error."""
+
+    kind: str
+    name: str
+    origin: str
+    loader: Callable[[], Any]
+    loaded: Any = None
+    error: str | None = None
+
+    def load(self) -> Any:
+        """Import the plugin on first use; keep the error instead of raising it twice."""
+        if self.loaded is None and self.error is None:
+            try:
+                self.loaded = self.loader()
+            except Exception as exc:  # a broken plugin is reported, never silently dropped
+                self.error = f"{type(exc).__name__}: {exc}"
+        return self.loaded
+
+
+class PluginRegistry:
+    """Built-in plugins plus those found through entry points, loaded lazily."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], PluginEntry] = {}
+        self._discovered = False
+
+    def register(self, kind: str, name: str, loader: Callable[[], Any], origin: str = "built-in") -> None:
+        """Register a plugin class factory under a kind and name (later wins)."""
+        self._entries[(kind, name)] = PluginEntry(kind, name, origin, loader)
+
+    def entries(self, kind: str | None = None) -> list[PluginEntry]:
+        """Every registered entry of a kind (all kinds when None), discovering entry points once."""
+        self._discover()
+        return [e for (k, _), e in sorted(self._entries.items()) if kind is None or k == kind]
+
+    def get(self, kind: str, name: str) -> Any:
+        """Return the loaded plugin class, or raise KeyError / ImportError with the reason."""
+        self._discover()
+        entry = self._entries.get((kind, name))
+        if entry is None:
+            known = ", ".join(e.name for e in self.entries(kind)) or "none"
+            raise KeyError(f"no {kind} plugin named {name!r} (installed: {known})")
+        loaded = entry.load()
+        if loaded is None:
+            raise ImportError(f"{kind} plugin {name!r} failed to load: {entry.error}")
+        return loaded
+
+    def load_all(self, kind: str) -> list[Any]:
+        """Return every loadable plugin of a kind (failures stay listed by `genflag plugins`)."""
+        return [e.loaded for e in self.entries(kind) if e.load() is not None]
+
+    def failures(self) -> list[PluginEntry]:
+        """Entries that failed to load."""
+        return [e for e in self.entries() if e.error]
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        self._discovered = True
+        from . import builtins
+        builtins.register(self)
+        if os.environ.get("GENFLAG_NO_PLUGINS", "").strip() not in ("", "0"):
+            return
+        for kind, group in KIND_GROUPS.items():
+            for ep in _entry_points(group):
+                dist = getattr(getattr(ep, "dist", None), "name", "?")
+                self.register(kind, ep.name, ep.load, origin=f"entry point {group} ({dist})")
+
+
+def _entry_points(group: str) -> Iterable[Any]:
+    try:
+        return importlib_metadata.entry_points(group=group)
+    except Exception:
+        return []
+
+
+registry = PluginRegistry()

@@ -1,0 +1,126 @@
+"""Read and write timelines through OpenTimelineIO's own adapters, and write files atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import opentimelineio as otio
+
+from .errors import TimelineError
+
+#: Adapters genflag documents per extension; anything else falls back to OTIO's own lookup.
+ADAPTER_BY_SUFFIX = {
+    "otio": "otio_json", "otioz": "otioz", "otiod": "otiod", "edl": "cmx_3600",
+    "xml": "fcp_xml", "fcpxml": "fcpx_xml", "aaf": "AAF", "ale": "ale",
+}
+TIMELINE_SUFFIXES = tuple(sorted(ADAPTER_BY_SUFFIX))
+
+
+def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write: bool = False) -> str:
+    """Return the adapter name for a path: the explicit one, else by extension."""
+    if adapter:
+        return adapter
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ADAPTER_BY_SUFFIX:
+        return ADAPTER_BY_SUFFIX[suffix]
+    known = otio.adapters.suffixes_with_defined_adapters(write=write, read=not write)
+    if suffix in known:
+        return otio.adapters.from_filepath(str(path)).name
+    kind = "writer" if write else "reader"
+    raise TimelineError(f"no timeline {kind} for extension '.{suffix}' (known: "
+                        f"{', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
+
+
+def read_kwargs(adapter_name: str, rate: float | None) -> dict[str, Any]:
+    """Adapter keyword arguments genflag passes (frame rate for EDLs)."""
+    if rate is not None and adapter_name == "cmx_3600":
+        return {"rate": rate}
+    return {}
+
+
+def read_timeline(path: str | os.PathLike[str], adapter: str | None = None,
+                  rate: float | None = None) -> otio.core.SerializableObject:
+    """Read a timeline file; every failure becomes a one-line TimelineError naming the file."""
+    path = str(path)
+    name = adapter_for(path, adapter)
+    _check_readable(path)
+    try:
+        return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate))
+    except TimelineError:
+        raise
+    except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
+        raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
+
+
+def _check_readable(path: str) -> None:
+    if not os.path.exists(path):
+        raise TimelineError("no such file", path)
+    if os.path.isdir(path) and not path.endswith(".otiod"):
+        raise TimelineError("is a directory, not a timeline", path)
+    if not os.access(path, os.R_OK):
+        raise TimelineError("permission denied", path)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{type(exc).__name__}: {text}"
+
+
+def timelines_in(obj: otio.core.SerializableObject) -> list[Any]:
+    """Return the timelines (or clip collections) inside whatever an adapter returned."""
+    if isinstance(obj, otio.schema.Timeline):
+        return [obj]
+    if isinstance(obj, otio.schema.SerializableCollection):
+        found = [t for t in obj.find_children(descended_from_type=otio.schema.Timeline)]
+        return found or [obj]
+    return [obj]
+
+
+def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str],
+                   adapter: str | None = None, backup: bool = False) -> None:
+    """Write a timeline atomically: temp file in the same folder, then rename over the target."""
+    path = str(path)
+    name = adapter_for(path, adapter, write=True)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise TimelineError("output folder does not exist", path)
+    suffix = Path(path).suffix
+    with _temporary_path(folder, suffix) as tmp:
+        try:
+            otio.adapters.write_to_file(obj, tmp, adapter_name=name)
+        except Exception as exc:
+            raise TimelineError(f"cannot write as {name}: {_one_line(exc)}", path) from exc
+        if backup and os.path.exists(path):
+            os.replace(path, path + ".bak")
+        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _temporary_path(folder: str, suffix: str) -> Iterator[str]:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".genflag-", suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise TimelineError(f"cannot write here: {exc.strerror}", folder) from exc
+    os.close(fd)
+    os.unlink(tmp)  # adapters (otiod) may want to create the path themselves
+    try:
+        yield tmp
+    finally:
+        _remove_quietly(tmp)
+
+
+def _remove_quietly(path: str) -> None:
+    import shutil
+    try:
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+    except OSError:
+        pass
