@@ -25,7 +25,7 @@ class Facts:
 
     __slots__ = ("_place", "_values")
 
-    def __init__(self, place: ClipPlace, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, place: ClipPlace | None, values: dict[str, Any] | None = None) -> None:
         self._place = place
         self._values: dict[str, Pairs] = {}
         for key, value in (values or {}).items():
@@ -63,6 +63,12 @@ class Facts:
         return out
 
     def _resolve(self, field: str) -> Pairs:
+        if field.endswith(".*") and (self._place is None or not field.startswith(("metadata.", "media.metadata."))):
+            prefix = field[:-1]
+            return [pair for key, pairs in list(self._values.items())
+                    if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
+        if self._place is None:  # facts given directly (rule tests): nothing to resolve
+            return []
         resolver = CORE_FIELDS.get(field)
         if resolver is not None:
             return list(leaves(field, resolver(self._place)))
@@ -70,10 +76,6 @@ class Facts:
             return _metadata_pairs(_media_metadata(self._place), field, "media.metadata")
         if field.startswith("metadata."):
             return _metadata_pairs(self._place.clip.metadata, field, "metadata")
-        if field.endswith(".*"):
-            prefix = field[:-1]
-            return [pair for key, pairs in list(self._values.items())
-                    if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
         return []
 
 
@@ -237,3 +239,13 @@ CORE_FIELD_DOCS: dict[str, str] = {
     "media.metadata.<path>": "media-reference metadata by dotted path",
     "review.status": "cleared / reviewed when an editor marked the clip (metadata or marker)",
 }
+
+
+#: Fields set by the pipeline (not resolved from the clip) and media facts the media collector adds.
+PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules")
+MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.frames_probed")
+
+
+def known_fields() -> set[str]:
+    """Every field name the engine knows in the checked namespaces (for did-you-mean)."""
+    return set(CORE_FIELDS) | set(PIPELINE_FIELDS) | set(MEDIA_COLLECTOR_FIELDS)

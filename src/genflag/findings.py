@@ -50,6 +50,8 @@ class Finding:
     vendor: str | None = None
     tags: list[str] = field(default_factory=list)
     status: str = "open"
+    context: str | None = None
+    credit: str | None = None
     review: dict[str, Any] | None = None
     captures: dict[str, str] = field(default_factory=dict)
 

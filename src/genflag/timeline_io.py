@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import os
 import tempfile
 from pathlib import Path
+import warnings
 from typing import Any, Iterator
 
 import opentimelineio as otio
@@ -43,17 +46,53 @@ def read_kwargs(adapter_name: str, rate: float | None) -> dict[str, Any]:
 
 
 def read_timeline(path: str | os.PathLike[str], adapter: str | None = None,
-                  rate: float | None = None) -> otio.core.SerializableObject:
-    """Read a timeline file; every failure becomes a one-line TimelineError naming the file."""
+                  rate: float | None = None, notes: list[str] | None = None) -> otio.core.SerializableObject:
+    """Read a timeline file; every failure becomes a one-line TimelineError naming the file.
+
+    What adapters print or log while reading is captured (never mixed into genflag's output)
+    and, deduplicated, appended to ``notes``.
+    """
     path = str(path)
     name = adapter_for(path, adapter)
     _check_readable(path)
+    with _captured_adapter_noise(notes if notes is not None else []):
+        try:
+            return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate))
+        except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
+            raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
+
+
+class _NoteHandler(logging.Handler):
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _add_note(self.notes, record.getMessage())
+
+
+def _add_note(notes: list[str], text: str) -> None:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line and f"adapter: {line}" not in notes and len(notes) < 50:
+            notes.append(f"adapter: {line[:300]}")
+
+
+@contextlib.contextmanager
+def _captured_adapter_noise(notes: list[str]) -> Iterator[None]:
+    root = logging.getLogger()
+    handler = _NoteHandler(notes)
+    saved_handlers, saved_propagate = root.handlers[:], root.level
+    root.handlers = [handler]
+    buffer = io.StringIO()
     try:
-        return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate))
-    except TimelineError:
-        raise
-    except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
-        raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
+        with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.handlers = saved_handlers
+        root.setLevel(saved_propagate)
+        _add_note(notes, buffer.getvalue())
 
 
 def _check_readable(path: str) -> None:

@@ -1,0 +1,95 @@
+"""Command-line entry point: argument parsing and the only place that exits.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage / rule-file / unreadable-timeline
+error, 3 internal error (traceback written to a log file whose path is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
+
+#: Subcommand modules, each with add_parser(subparsers) and run(args) -> int.
+COMMAND_MODULES = (
+    "genflag.commands.check",
+    "genflag.commands.rules_cmd",
+    "genflag.commands.plugins_cmd",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors on one line with exit code 2."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser with every available subcommand."""
+    parser = _Parser(prog="genflag", description="Find generative-AI clips in editorial timelines.")
+    parser.add_argument("--version", action="version", version=f"genflag {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:  # an optional command whose dependency is missing
+            print(f"genflag: warning: command module {module_name} unavailable: {exc}", file=sys.stderr)
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run genflag; return the exit code (the console script exits with it)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.run(args))
+    except GenflagError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("genflag: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        return 0
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _silence_broken_pipe() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def _internal_error(exc: BaseException) -> int:
+    log_dir = os.environ.get("GENFLAG_LOG_DIR") or os.path.join(tempfile.gettempdir(), "genflag-logs")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        os.makedirs(log_dir, exist_ok=True)
+        fd, log_path = tempfile.mkstemp(prefix=f"crash-{stamp}-", suffix=".log", dir=log_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"genflag {__version__} {' '.join(sys.argv)}\n")
+            handle.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        where = f"traceback written to {log_path}"
+    except OSError:
+        where = "and the traceback could not be written"
+    print(f"genflag: internal error: {type(exc).__name__}: {exc}; {where}; please report it", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

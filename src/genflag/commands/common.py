@@ -1,0 +1,51 @@
+"""Options shared by the commands that check timelines, and the exit-code decision."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from ..findings import SEVERITY_RANK, RunResult
+from ..media_paths import parse_media_root
+from ..pipeline import CheckOptions
+
+FAIL_ON = ("info", "warning", "error", "never")
+
+
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options every timeline-checking command takes."""
+    group = parser.add_argument_group("checking")
+    group.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR",
+                       help="add a rule file or folder on top of the default pack (repeatable)")
+    group.add_argument("--no-default-rules", action="store_true", help="do not load the default rule pack")
+    group.add_argument("--adapter", help="OpenTimelineIO adapter name (default: by file extension)")
+    group.add_argument("--rate", type=float, help="frame rate for EDLs (default: the adapter's)")
+    group.add_argument("--no-probe", action="store_true", help="do not read the media files behind clips")
+    group.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
+                       help="remap a media path prefix (repeatable)")
+    group.add_argument("--cache-dir", help="media probe cache folder")
+
+
+def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
+    """Build CheckOptions from parsed arguments."""
+    try:
+        roots = [parse_media_root(spec) for spec in args.media_root]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.rate is not None and not (0 < args.rate < 1000):
+        raise UsageError(f"--rate must be a positive frame rate, got {args.rate:g}")
+    return CheckOptions(rules=list(args.rules), include_default_rules=not args.no_default_rules,
+                        adapter=args.adapter, rate=args.rate, probe_media=not args.no_probe,
+                        media_roots=roots, cache_dir=args.cache_dir, **extra)
+
+
+def exit_code(run: RunResult, fail_on: str) -> int:
+    """0 clean, 1 open findings at or above fail_on, 2 when any timeline could not be read."""
+    if run.errors:
+        return EXIT_USAGE
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(f.counts_toward_failure() and SEVERITY_RANK[f.severity] >= threshold for f in run.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK

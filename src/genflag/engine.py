@@ -1,0 +1,191 @@
+"""Evaluate a compiled rule pack against clip facts: prefilter, then conditions, then contexts."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .facts import Facts
+from .rules import condition as cond
+from .rules.model import Context, Leaf, Rule, Selection
+from .rules.modifiers import _text
+from .rules.pack import RulePack
+from .rules.prefilter import FieldPrefilter
+
+Hit = tuple[str, Any, str]
+
+
+@dataclass
+class Match:
+    """A rule that matched a clip, with its evidence and the context that adjusted it."""
+
+    rule: Rule
+    evidence: list[tuple[str, Hit]] = field(default_factory=list)
+    context: Context | None = None
+    captures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        """Severity after the usage context (if any) adjusted it."""
+        return self.context.severity if self.context and self.context.severity else self.rule.severity
+
+    @property
+    def requires(self) -> list[str]:
+        """Requirements after the usage context (if any) adjusted them."""
+        if self.context and self.context.requires is not None:
+            return list(self.context.requires)
+        return list(self.rule.requires)
+
+
+class _ClipEval:
+    """Per-clip memo of leaf and selection results."""
+
+    __slots__ = ("facts", "leaves", "selections")
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.leaves: dict[int, tuple[bool, Hit | None]] = {}
+        self.selections: dict[int, tuple[bool, list[Hit]]] = {}
+
+    def leaf(self, leaf: Leaf) -> tuple[bool, Hit | None]:
+        found = self.leaves.get(leaf.id)
+        if found is None:
+            found = leaf.evaluate(self.facts.get(leaf.field))
+            self.leaves[leaf.id] = found
+        return found
+
+    def selection(self, sel: Selection) -> tuple[bool, list[Hit]]:
+        key = id(sel)
+        found = self.selections.get(key)
+        if found is None:
+            found = (False, [])
+            for group in sel.alternatives:
+                results = [self.leaf(leaf) for leaf in group]
+                if all(ok for ok, _ in results):
+                    found = (True, [hit for _, hit in results if hit is not None])
+                    break
+            self.selections[key] = found
+        return found
+
+
+def _evaluate(node: cond.Node, check: Callable[[str], bool]) -> bool:
+    if isinstance(node, cond.Sel):
+        return check(node.name)
+    if isinstance(node, cond.Not):
+        return not _evaluate(node.item, check)
+    if isinstance(node, cond.All):
+        return all(_evaluate(item, check) for item in node.items)
+    return any(_evaluate(item, check) for item in node.items)
+
+
+def _positive_selections(node: cond.Node, negated: bool = False) -> set[str]:
+    if isinstance(node, cond.Sel):
+        return set() if negated else {node.name}
+    if isinstance(node, cond.Not):
+        return _positive_selections(node.item, not negated)
+    return set().union(*(_positive_selections(i, negated) for i in node.items))
+
+
+class Engine:
+    """A rule pack compiled for fast evaluation: one RE2 set per field picks candidate rules."""
+
+    def __init__(self, pack: RulePack, include_disabled: bool = False) -> None:
+        self.pack = pack
+        self.rules = list(pack.rules.values()) if include_disabled else pack.enabled()
+        self.contexts = list(pack.contexts)
+        self._prefilters: dict[str, FieldPrefilter] = {}
+        self._rules_by_leaf: dict[int, list[int]] = {}
+        self._always: list[int] = []
+        self._positive = [_positive_selections(r.condition) for r in self.rules]
+        for index, rule in enumerate(self.rules):
+            self._index_rule(index, rule)
+        for prefilter in self._prefilters.values():
+            prefilter.compile()
+        self._prefilter_items = list(self._prefilters.items())
+
+    def _index_rule(self, index: int, rule: Rule) -> None:
+        anchors = self._anchors(rule)
+        if anchors is None:
+            self._always.append(index)
+            return
+        for leaf in anchors:
+            self._rules_by_leaf.setdefault(leaf.id, []).append(index)
+            prefilter = self._prefilters.get(leaf.field)
+            if prefilter is None:
+                prefilter = self._prefilters[leaf.field] = FieldPrefilter(leaf.field)
+            for pattern in leaf.prefilters:
+                prefilter.add(pattern, leaf.id)
+
+    @staticmethod
+    def _anchors(rule: Rule) -> list[Leaf] | None:
+        """Leaves of which one must hit for the rule to match; None when the rule must always run."""
+        if _evaluate(rule.condition, lambda _: False):
+            return None
+        anchors = []
+        for sel in rule.selections.values():
+            for group in sel.alternatives:
+                leaf = next((leaf for leaf in group if leaf.prefilters), None)
+                if leaf is None:
+                    return None
+                anchors.append(leaf)
+        return anchors
+
+    def candidates(self, facts: Facts) -> list[int]:
+        """Indices of rules worth evaluating for a clip, in pack order."""
+        chosen = set(self._always)
+        by_leaf = self._rules_by_leaf
+        for field_name, prefilter in self._prefilter_items:
+            for _, value in facts.get(field_name):
+                for leaf_id in prefilter.leaves_hit(_text(value)):
+                    chosen.update(by_leaf[leaf_id])
+        return sorted(chosen)
+
+    def evaluate(self, facts: Facts) -> list[Match]:
+        """Return every rule that matches the clip, with evidence, captures and usage context."""
+        clip_eval = _ClipEval(facts)
+        matches = []
+        for index in self.candidates(facts):
+            rule = self.rules[index]
+            if _evaluate(rule.condition, lambda name, r=rule: clip_eval.selection(r.selections[name])[0]):
+                matches.append(self._match(rule, self._positive[index], clip_eval))
+        if matches and self.contexts:
+            self._apply_contexts(matches, clip_eval)
+        return matches
+
+    def _match(self, rule: Rule, positive: set[str], clip_eval: _ClipEval) -> Match:
+        evidence = []
+        for name in rule.selections:
+            if name in positive:
+                ok, hits = clip_eval.selection(rule.selections[name])
+                evidence.extend((name, hit) for hit in hits if ok)
+        return Match(rule, evidence, captures=capture_values(rule, clip_eval.facts))
+
+    def _apply_contexts(self, matches: list[Match], clip_eval: _ClipEval) -> None:
+        for context in self.contexts:
+            if not _evaluate(context.condition,
+                             lambda name, c=context: clip_eval.selection(c.selections[name])[0]):
+                continue
+            for match in matches:
+                if match.context is None and _category_in(match.rule.category, context.applies_to):
+                    match.context = context
+
+
+def _category_in(category: str, globs: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(category, pattern) for pattern in globs)
+
+
+def capture_values(rule: Rule, facts: Facts) -> dict[str, str]:
+    """Return the rule's captured values for a clip (first value that fits each capture)."""
+    out: dict[str, str] = {}
+    for capture in rule.captures:
+        for _, value in facts.get(capture.field):
+            text = _text(value)
+            if capture.regex is None:
+                out[capture.name] = text
+                break
+            found = capture.regex.search(text)
+            if found:
+                out[capture.name] = found.group(1) if found.lastindex else found.group(0)
+                break
+    return out

@@ -1,0 +1,1 @@
+"""Stdout formats for `genflag check` (one module each, registered as output plugins)."""

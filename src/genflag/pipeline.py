@@ -1,0 +1,220 @@
+"""The check pipeline: read → walk clips → collect facts → evaluate rules → findings, per timeline.
+
+The pipeline never raises for one bad timeline or clip: errors are recorded in the
+TimelineResult beside the findings, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from .engine import Engine, Match
+from .errors import GenflagError, TimelineError
+from .facts import Facts
+from .findings import Evidence, Finding, RunResult, TimelineResult
+from .plugins import Collector, RunContext, registry
+from .review import clears, review_state
+from .rules.modifiers import _text
+from .rules.pack import RulePack, load_pack
+from .timecode import in_out, range_dict
+from .timeline_io import read_timeline, timelines_in
+from .walk import ClipPlace, iter_clip_places
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.*]+)\}")
+
+
+@dataclass
+class CheckOptions:
+    """Everything a check run needs besides the timeline paths."""
+
+    rules: list[str] = field(default_factory=list)
+    include_default_rules: bool = True
+    adapter: str | None = None
+    rate: float | None = None
+    probe_media: bool = True
+    media_roots: list[tuple[str, str]] = field(default_factory=list)
+    cache_dir: str | None = None
+    jobs: int = 1
+    collectors: list[str] | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+
+    def run_context(self, timeline_path: str = "") -> RunContext:
+        """The RunContext plugins see."""
+        return RunContext(media_roots=list(self.media_roots), probe_media=self.probe_media,
+                          cache_dir=self.cache_dir, jobs=self.jobs, config=self.config,
+                          timeline_path=timeline_path)
+
+
+class Checker:
+    """A loaded rule pack and collectors, ready to check any number of timelines."""
+
+    def __init__(self, options: CheckOptions, pack: RulePack | None = None) -> None:
+        self.options = options
+        self.pack = pack or load_pack(options.rules, options.include_default_rules)
+        for rule_id, severity in options.severity_overrides.items():
+            if rule_id in self.pack.rules:
+                self.pack.rules[rule_id].severity = severity
+        self.engine = Engine(self.pack)
+        self.collectors = self._collectors()
+        self.checked_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+    def _collectors(self) -> list[Collector]:
+        wanted = self.options.collectors
+        out = []
+        for entry in registry.entries("collector"):
+            if wanted is not None and entry.name not in wanted:
+                continue
+            if entry.name == "media" and not self.options.probe_media:
+                continue
+            cls = entry.load()
+            if cls is not None:
+                out.append(cls())
+        return sorted(out, key=lambda c: (c.order, c.name))
+
+    def check_path(self, path: str) -> TimelineResult:
+        """Read and check one timeline file; errors are recorded, never raised."""
+        result = TimelineResult(path=path)
+        try:
+            obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings)
+        except GenflagError as exc:
+            result.errors.append(str(exc))
+            return result
+        self.check_object(obj, path, result)
+        return result
+
+    def check_object(self, obj: Any, path: str, result: TimelineResult | None = None) -> TimelineResult:
+        """Check an already-read OTIO object (timeline or collection)."""
+        result = result or TimelineResult(path=path)
+        for clip_places, matches in self.analyse(obj, path, result):
+            for place, clip_matches in zip(clip_places, matches):
+                result.findings.extend(self.findings_for(place, clip_matches, path))
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def analyse(self, obj: Any, path: str, result: TimelineResult) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
+        """Yield, per timeline in the object, its clip places and each clip's matches."""
+        for container in timelines_in(obj):
+            result.timelines += 1
+            places = self.places(container, path)
+            result.clips += len(places)
+            context = self.options.run_context(path)
+            self._collect(places, context)
+            result.warnings.extend(context.warnings)
+            yield places, [self.engine.evaluate(place.facts) for place in places]
+
+    @staticmethod
+    def places(container: Any, path: str) -> list[ClipPlace]:
+        """Enumerate a container's clips with their base facts."""
+        places = list(iter_clip_places(container))
+        for place in places:
+            review = review_state(place.clip)
+            base: dict[str, Any] = {"timeline.path": path}
+            if review:
+                base.update({f"review.{k}": v for k, v in review.items() if v is not None and k != "source"})
+            place.facts = Facts(place, base)
+        return places
+
+    def _collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
+        for collector in self.collectors:
+            try:
+                collector.collect(places, context)
+            except Exception as exc:  # a broken collector costs its facts, not the run
+                context.warn(f"collector {collector.name!r} failed: {type(exc).__name__}: {exc}")
+
+    def findings_for(self, place: ClipPlace, matches: list[Match], path: str) -> list[Finding]:
+        """Turn a clip's matches into findings with editorial coordinates."""
+        if not matches:
+            return []
+        review = review_state(place.clip)
+        record_in, record_out = in_out(place.record_range)
+        media = place.facts.first("media.target")
+        source = range_dict(_source_range(place.clip))
+        return [self._finding(place, m, path, review, record_in, record_out, media, source) for m in matches]
+
+    def _finding(self, place: ClipPlace, match: Match, path: str, review: dict[str, Any] | None,
+                 record_in: str | None, record_out: str | None, media: Any, source: Any) -> Finding:
+        rule = match.rule
+        cleared = clears(review, rule.id)
+        return Finding(
+            timeline=path, timeline_name=place.timeline_name, track=place.track_name,
+            clip=place.clip.name, clip_index=place.index, record_in=record_in, record_out=record_out,
+            record_range=range_dict(place.record_range), source_range=source,
+            media=None if media is None else str(media), rule=rule.id, title=rule.title,
+            severity=match.severity, category=rule.category,
+            message=render_message(rule.message, place.facts, match),
+            evidence=[Evidence(hit[0], _jsonable(hit[1]), hit[2], sel, _source_of(hit[0]))
+                      for sel, hit in match.evidence],
+            requires=match.requires, tool=rule.tool, vendor=rule.vendor, tags=list(rule.tags),
+            status="cleared" if cleared else "open", context=match.context.id if match.context else None,
+            credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
+            review=review if cleared else None, captures=dict(match.captures))
+
+    def check_paths(self, paths: Sequence[str]) -> RunResult:
+        """Check timeline files in order; never raises for a bad file."""
+        started = time.perf_counter()
+        run = RunResult(rule_pack=self.pack.describe(), checked_at=self.checked_at)
+        try:
+            for path in paths:
+                run.results.append(self.check_path(path))
+        except KeyboardInterrupt:
+            run.interrupted = True
+            done = {r.path for r in run.results}
+            run.results.extend(TimelineResult(p, errors=[f"{p}: error: not checked (interrupted)"])
+                               for p in paths if p not in done)
+        run.elapsed = time.perf_counter() - started
+        return run
+
+
+def _source_range(clip: Any) -> Any:
+    try:
+        return clip.trimmed_range()
+    except Exception:
+        return None
+
+
+def _source_of(path: str) -> str:
+    head = path.split(".", 1)[0]
+    timeline_heads = {"clip", "track", "timeline", "marker", "effect", "metadata", "record", "review"}
+    if head in timeline_heads or path.startswith("media.metadata") or path in ("media.target", "media.name",
+                                                                                  "media.kind"):
+        return "timeline"
+    return head
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def render_message(template: str, facts: Facts, match: Match) -> str:
+    """Fill {field} placeholders from facts and rule attributes; never evaluates anything."""
+    rule = match.rule
+    extra = {"tool": rule.tool, "vendor": rule.vendor, "title": rule.title, "id": rule.id,
+             "category": rule.category, "severity": match.severity, **match.captures}
+
+    def fill(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name == "evidence":
+            return "; ".join(f"{hit[0]}={_short(hit[1])}" for _, hit in match.evidence[:3]) or "-"
+        if name in extra:
+            return "" if extra[name] is None else str(extra[name])
+        value = facts.first(name)
+        return "" if value is None else _short(value)
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = " ".join(_text(value).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def check_paths(paths: Sequence[str], options: CheckOptions | None = None) -> RunResult:
+    """Check timeline files with the given options and return the whole run."""
+    return Checker(options or CheckOptions()).check_paths(paths)
+
+
+__all__ = ["CheckOptions", "Checker", "check_paths", "render_message", "TimelineError"]

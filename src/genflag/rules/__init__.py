@@ -1,0 +1,1 @@
+"""The rules engine: loading, validating and compiling YAML rule packs."""

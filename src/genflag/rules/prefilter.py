@@ -1,0 +1,84 @@
+"""RE2 prefilter patterns: a cheap superset test so only plausible rules are evaluated per clip.
+
+For every positive string test a pattern is made that matches at least whenever the test does;
+all patterns on one field go into one RE2 set, searched once per distinct field value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import re2
+
+from .modifiers import _glob_to_regex, words
+
+_SEPARATORS = r"[^\pL\pN]*"
+
+
+def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
+    """Return one superset pattern per expected value, or [] when the test cannot be prefiltered."""
+    out = []
+    for value in values:
+        pattern = _pattern(comparison, value)
+        if pattern is None:
+            return []
+        out.append(pattern)
+    return out
+
+
+def _pattern(comparison: str, value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    literal = re2.escape(value)
+    if comparison in ("equals", "in"):
+        return f"^{literal}$"
+    if comparison == "contains":
+        return literal
+    if comparison == "startswith":
+        return f"^{literal}"
+    if comparison == "endswith":
+        return f"{literal}$"
+    if comparison == "word":
+        parts = words(value)
+        return _SEPARATORS.join(re2.escape(p) for p in parts) if parts else None
+    if comparison == "glob":
+        return _glob_to_regex(value)
+    if comparison == "regex":
+        return value
+    return None
+
+
+class FieldPrefilter:
+    """One RE2 set over all prefilter patterns of one field, with a memo of recent values."""
+
+    MEMO_LIMIT = 50_000
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self._patterns: list[tuple[str, int]] = []
+        self._set: Any = None
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def add(self, pattern: str, leaf_id: int) -> None:
+        """Add a pattern that, when it hits, makes a leaf a candidate."""
+        self._patterns.append((pattern, leaf_id))
+
+    def compile(self) -> None:
+        """Build the RE2 set (case-insensitive: a superset of cased tests too)."""
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        for pattern, _ in self._patterns:
+            self._set.Add(pattern)
+        self._set.Compile()
+
+    def leaves_hit(self, text: str) -> frozenset[int]:
+        """Return the ids of leaves whose patterns hit the text."""
+        hit = self._memo.get(text)
+        if hit is None:
+            hit = frozenset(self._patterns[i][1] for i in (self._set.Match(text) or ()))
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[text] = hit
+        return hit
