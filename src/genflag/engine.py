@@ -11,7 +11,7 @@ from .rules import condition as cond
 from .rules.model import Context, Leaf, Rule, Selection
 from .rules.modifiers import _text
 from .rules.pack import RulePack
-from .rules.prefilter import FieldPrefilter
+from .rules.prefilter import SQUASHED, FieldPrefilter
 
 Hit = tuple[str, Any, str]
 
@@ -94,7 +94,7 @@ class Engine:
         self.pack = pack
         self.rules = list(pack.rules.values()) if include_disabled else pack.enabled()
         self.contexts = list(pack.contexts)
-        self._prefilters: dict[str, FieldPrefilter] = {}
+        self._prefilters: dict[tuple[str, bool], FieldPrefilter] = {}
         self._rules_by_leaf: dict[int, list[int]] = {}
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
@@ -111,11 +111,15 @@ class Engine:
             return
         for leaf in anchors:
             self._rules_by_leaf.setdefault(leaf.id, []).append(index)
-            prefilter = self._prefilters.get(leaf.field)
-            if prefilter is None:
-                prefilter = self._prefilters[leaf.field] = FieldPrefilter(leaf.field)
             for pattern in leaf.prefilters:
-                prefilter.add(pattern, leaf.id)
+                self._prefilter(leaf.field, pattern.startswith(SQUASHED)).add(pattern, leaf.id)
+
+    def _prefilter(self, field_name: str, squashed: bool) -> FieldPrefilter:
+        key = (field_name, squashed)
+        prefilter = self._prefilters.get(key)
+        if prefilter is None:
+            prefilter = self._prefilters[key] = FieldPrefilter(field_name, squashed)
+        return prefilter
 
     @staticmethod
     def _anchors(rule: Rule) -> list[Leaf] | None:
@@ -135,7 +139,7 @@ class Engine:
         """Indices of rules worth evaluating for a clip, in pack order."""
         chosen = set(self._always)
         by_leaf = self._rules_by_leaf
-        for field_name, prefilter in self._prefilter_items:
+        for (field_name, _), prefilter in self._prefilter_items:
             for _, value in facts.get(field_name):
                 for leaf_id in prefilter.leaves_hit(_text(value)):
                     chosen.update(by_leaf[leaf_id])

@@ -12,6 +12,8 @@ Path = tuple[Any, ...]
 Positions = dict[Path, tuple[int, int]]
 
 MAX_NODES = 200_000
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -71,6 +73,9 @@ class _Builder:
             raise yaml.MarkedYAMLError(problem=f"more than {MAX_NODES} values (alias bomb?)",
                                        problem_mark=node.start_mark)
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _PLAIN_TAGS:
+            raise yaml.MarkedYAMLError(problem=f"unsupported YAML tag {node.tag!r} (only plain data is allowed)",
+                                       problem_mark=node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -88,4 +93,6 @@ class _Builder:
             if key in out:
                 raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
             out[key] = self.build(value_node, path + (key,))
+            mark = key_node.start_mark  # errors about a mapping value point at its key
+            self.positions[path + (key,)] = (mark.line + 1, mark.column + 1)
         return out

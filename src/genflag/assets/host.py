@@ -128,6 +128,9 @@ def open_session(config_path: str | None = None, required: bool = False) -> Asse
         if required:
             raise ConfigError(NOT_CONFIGURED)
         return None
+    if not os.path.isfile(path):
+        raise ConfigError("no such asset manager config" if not os.path.exists(path)
+                          else "asset manager config is not a file", path)
     logger = CollectingLogger()
     factory = implementation_factory(logger)
     try:

@@ -29,13 +29,12 @@ _PNG_ALPHA_MODES = ("RGBA", "LA", "RGBa", "La", "PA")
 
 @dataclass
 class Container:
-    """Metadata of one file: format, PNG text, EXIF, XMP packet, JPEG comment, problems met."""
+    """Metadata of one file: format, PNG text, EXIF, XMP packet, image mode and size, problems met."""
 
     format: str
     text: dict[str, str] = field(default_factory=dict)
     exif: Image.Exif | None = None
     xmp: bytes | None = None
-    comment: bytes | None = None
     mode: str = ""
     size: tuple[int, int] = (0, 0)
     warnings: list[str] = field(default_factory=list)
@@ -90,6 +89,8 @@ def read_png(path: str) -> Container:
         exif = stream.im_info.get("exif")
         out.exif = _exif_from_bytes(exif, out) if isinstance(exif, bytes) else None
         out.mode, out.size = stream.im_mode, stream.im_size
+        xmp = out.text.get("XML:com.adobe.xmp")
+        out.xmp = xmp.encode("utf-8") if xmp else None
     return out
 
 
@@ -148,8 +149,6 @@ def _read_pillow(path: str, fmt: str, size: int) -> Container:
         out.exif = _safe_exif(image, out)
         xmp = image.info.get("xmp")
         out.xmp = xmp if isinstance(xmp, bytes) else (xmp.encode("utf-8") if isinstance(xmp, str) else None)
-        comment = image.info.get("comment")
-        out.comment = comment if isinstance(comment, bytes) else None
     return out
 
 

@@ -23,13 +23,28 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def squash(text: str) -> str:
+    """Return the text's words joined with nothing: the form word prefilters search."""
+    return "".join(words(text))
+
+
 def contains_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    """Return True when needle occurs as a contiguous run of words in haystack."""
-    if not needle:
+    """Return True when a contiguous run of haystack words spells the needle's words.
+
+    Word boundaries must line up at both ends, but splits inside may differ, so
+    ``magicgen v3`` matches ``MagicGenV3`` (magic gen v 3) and ``Magic-Gen_v3``.
+    """
+    target = "".join(needle)
+    if not target:
         return False
-    size = len(needle)
-    first = needle[0]
     for start, word in enumerate(haystack):
-        if word == first and haystack[start:start + size] == needle:
+        if not target.startswith(word):
+            continue
+        joined = word
+        index = start + 1
+        while len(joined) < len(target) and index < len(haystack):
+            joined += haystack[index]
+            index += 1
+        if joined == target:
             return True
     return False

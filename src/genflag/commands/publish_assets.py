@@ -1,0 +1,91 @@
+"""`genflag publish-assets`: check timelines, then register each flagged clip's findings on its entity.
+
+Exit codes: 0 everything flagged was published (or nothing to publish), 1 some entities
+failed, 2 nothing could be published (no manager, a read-only manager, unreadable timelines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from ..findings import RunResult
+from ..inputs import expand_inputs
+from .common import add_check_options, check_options
+
+if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
+    from ..assets.host import AssetSession
+    from ..assets.publish import PublishSummary
+
+#: The Basic Asset Library keeps registrations in memory: worth saying after a publish.
+BAL_IDENTIFIER = "org.openassetio.examples.manager.bal"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the publish-assets subcommand."""
+    parser = subparsers.add_parser(
+        "publish-assets", help="check timelines and publish findings to the asset manager",
+        description="Check timelines, then register each flagged clip's findings onto its entity "
+                    "in the OpenAssetIO asset manager (genflag:review.Flagged trait).")
+    parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
+    add_asset_options(parser)
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check, ask the manager's policy and preflight; register nothing")
+    add_check_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_asset_options(parser: argparse.ArgumentParser) -> None:
+    """Add --asset-config (shared with any command that talks to the asset manager)."""
+    parser.add_argument("--asset-config", metavar="TOML",
+                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the manager first (config errors exit 2 before any work), check, then publish."""
+    from ..assets.host import shared_session
+    from ..assets.publish import publish_run
+    from ..pipeline import Checker
+
+    session = shared_session(args.asset_config, required=True)
+    paths = expand_inputs(args.timelines)
+    if not paths:
+        raise UsageError("no timelines found in the given inputs")
+    assets = {"config": session.config_path, "required": True}
+    result = Checker(check_options(args, config={"assets": assets})).check_paths(paths)
+    _print_check_problems(result)
+    summary = publish_run(result, session, dry_run=args.dry_run)
+    for target, new_ref in sorted(summary.published.items()):
+        print(f"published {target} -> {new_ref}")
+    for message in summary.messages:
+        print(message)
+    for error in summary.errors:
+        print(error, file=sys.stderr)
+    print(_closing_line(summary, session, args.dry_run))
+    return _exit_code(result, summary)
+
+
+def _print_check_problems(result: RunResult) -> None:
+    for message in result.errors:
+        print(message, file=sys.stderr)
+    for timeline in result.results:
+        for warning in timeline.warnings:
+            print(f"{timeline.path}: warning: {warning}", file=sys.stderr)
+
+
+def _closing_line(summary: PublishSummary, session: AssetSession, dry_run: bool) -> str:
+    name = session.display_name
+    if dry_run:
+        return f"dry run: {summary.unchanged} entity(ies) would be registered in {name}"
+    line = f"published {summary.changed} entity(ies) to {name}, {len(summary.errors)} error(s)"
+    if session.identifier == BAL_IDENTIFIER:
+        line += " (the Basic Asset Library keeps registrations in memory only; its library file is unchanged)"
+    return line
+
+
+def _exit_code(result: RunResult, summary: PublishSummary) -> int:
+    if summary.refused or (result.errors and not summary.changed):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if summary.errors else EXIT_OK

@@ -1,0 +1,188 @@
+"""Recognise image-generator metadata (ComfyUI, Automatic1111, Fooocus, InvokeAI, NovelAI...).
+
+Input is text found in PNG chunks, EXIF UserComment or a stealth payload; output is the
+generator's name, model and prompt. Everything is parsed as data (JSON or plain text): nothing
+found here is ever executed, imported, fetched or followed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+MAX_VALUE_CHARS = 2000
+MAX_JSON_CHARS = 8 * 1024 * 1024
+MAX_NODES = 10_000
+
+_A1111_STEPS = re.compile(r"^Steps: \d+", re.MULTILINE)
+_A1111_MODEL = re.compile(r"(?:^|[\s,])Model: ([^,\n]+)")
+_A1111_NEGATIVE = "\nNegative prompt:"
+
+
+@dataclass
+class Generation:
+    """What generated an image, as far as its metadata says."""
+
+    generator: str
+    model: str | None = None
+    prompt: str | None = None
+
+    def facts(self, namespace: str) -> dict[str, Any]:
+        """Return the facts under a namespace (png., exif.)."""
+        out: dict[str, Any] = {f"{namespace}.generator": self.generator}
+        if self.model:
+            out[f"{namespace}.model"] = clip(self.model)
+        if self.prompt:
+            out[f"{namespace}.prompt"] = clip(self.prompt)
+        return out
+
+
+def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """Return text stripped and cut to a bounded length (facts stay small)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text as data, or return None (too big, too deep or not JSON)."""
+    if not text or len(text) > MAX_JSON_CHARS or text.lstrip()[:1] not in ("{", "[", '"'):
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def parse_a1111(text: str) -> Generation | None:
+    """Parse Automatic1111-style ``parameters`` text (prompt, Negative prompt:, Steps: ... line)."""
+    if not _A1111_STEPS.search(text):
+        return None
+    steps_at = _A1111_STEPS.search(text).start()
+    head = "\n" + text[:steps_at]
+    prompt = head.split(_A1111_NEGATIVE, 1)[0]
+    settings = text[steps_at:]
+    model = _A1111_MODEL.search(settings)
+    generator = "Fooocus" if "Fooocus" in settings else "Automatic1111"
+    return Generation(generator, model.group(1).strip() if model else None, prompt.strip() or None)
+
+
+def parse_comfyui(prompt_text: str | None, workflow_text: str | None) -> Generation | None:
+    """Parse ComfyUI's ``prompt`` (API graph) / ``workflow`` (UI graph) JSON chunks."""
+    graph = load_json(prompt_text or "")
+    if isinstance(graph, dict) and _is_comfy_graph(graph):
+        return Generation("ComfyUI", _comfy_model(graph), _comfy_prompt(graph))
+    workflow = load_json(workflow_text or "")
+    if isinstance(workflow, dict) and isinstance(workflow.get("nodes"), list):
+        return Generation("ComfyUI", None, None)
+    return None
+
+
+def _is_comfy_graph(graph: dict[str, Any]) -> bool:
+    nodes = list(graph.values())[:MAX_NODES]
+    return bool(nodes) and any(isinstance(n, dict) and "class_type" in n for n in nodes)
+
+
+def _nodes(graph: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for key, node in list(graph.items())[:MAX_NODES]:
+        if isinstance(node, dict) and isinstance(node.get("inputs"), dict):
+            out.append((str(key), node))
+    return out
+
+
+def _comfy_model(graph: dict[str, Any]) -> str | None:
+    for _, node in _nodes(graph):
+        for name in ("ckpt_name", "unet_name", "model_name"):
+            value = node["inputs"].get(name)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _comfy_prompt(graph: dict[str, Any]) -> str | None:
+    for _, node in _nodes(graph):
+        if "sampler" not in str(node.get("class_type", "")).lower():
+            continue
+        link = node["inputs"].get("positive")
+        if isinstance(link, list) and link:
+            text = _node_text(graph.get(str(link[0])))
+            if text:
+                return text
+    texts = [_node_text(node) for _, node in _nodes(graph) if "TextEncode" in str(node.get("class_type", ""))]
+    return next((t for t in texts if t), None)
+
+
+def _node_text(node: Any) -> str | None:
+    if not isinstance(node, dict) or not isinstance(node.get("inputs"), dict):
+        return None
+    for name in ("text", "text_g", "text_l", "prompt"):
+        value = node["inputs"].get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def parse_fooocus(parameters: str) -> Generation | None:
+    """Parse Fooocus's JSON ``parameters`` chunk."""
+    data = load_json(parameters)
+    if not isinstance(data, dict) or not ({"base_model", "prompt"} & data.keys()):
+        return None
+    return Generation("Fooocus", _str(data.get("base_model")), _str(data.get("prompt")))
+
+
+def parse_invokeai(text: Mapping[str, str]) -> Generation | None:
+    """Parse InvokeAI's ``invokeai_metadata``, ``sd-metadata`` or ``Dream`` chunks."""
+    meta = load_json(text.get("invokeai_metadata", ""))
+    if isinstance(meta, dict):
+        model = meta.get("model")
+        name = model.get("name") or model.get("model_name") if isinstance(model, dict) else model
+        return Generation("InvokeAI", _str(name), _str(meta.get("positive_prompt")))
+    legacy = load_json(text.get("sd-metadata", ""))
+    if isinstance(legacy, dict):
+        image = legacy.get("image") if isinstance(legacy.get("image"), dict) else {}
+        prompts = image.get("prompt")
+        prompt = prompts[0].get("prompt") if isinstance(prompts, list) and prompts and isinstance(prompts[0], dict) else prompts
+        return Generation("InvokeAI", _str(legacy.get("model_weights")), _str(prompt))
+    if "Dream" in text or "invokeai_graph" in text:
+        dream = load_json(text.get("Dream", ""))
+        return Generation("InvokeAI", None, _str(dream) or text.get("Dream"))
+    return None
+
+
+def parse_novelai(text: Mapping[str, str]) -> Generation | None:
+    """Parse NovelAI's ``Software``/``Source``/``Description`` chunks."""
+    if text.get("Software", "").strip() != "NovelAI":
+        return None
+    return Generation("NovelAI", text.get("Source"), text.get("Description"))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _from_parameters(text: Mapping[str, str]) -> Generation | None:
+    parameters = text.get("parameters")
+    if parameters is None:
+        return None
+    if "fooocus_scheme" in text or parameters.lstrip().startswith("{"):
+        return parse_fooocus(parameters) or parse_a1111(parameters)
+    return parse_a1111(parameters)
+
+
+_PARSERS: tuple[Callable[[Mapping[str, str]], Generation | None], ...] = (
+    lambda t: parse_comfyui(t.get("prompt"), t.get("workflow")) if ("prompt" in t or "workflow" in t) else None,
+    _from_parameters,
+    parse_invokeai,
+    parse_novelai,
+)
+
+
+def detect(text: Mapping[str, str]) -> Generation | None:
+    """Return the generation described by a set of named text values (PNG chunks), if any."""
+    for parser in _PARSERS:
+        found = parser(text)
+        if found is not None:
+            return found
+    return None

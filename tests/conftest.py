@@ -1,0 +1,77 @@
+"""Shared fixtures: the public corpus (../shared), the demo cut, rule files, in-process CLI runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from genflag.cli import main as cli_main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("GENFLAG_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+EXAMPLES = REPO / "examples"
+DEMO = EXAMPLES / "demo_cut.otio"
+
+
+def corpus_dir(kind: str) -> Path:
+    """Return ../shared/corpus/<kind>, or skip the test with the reason."""
+    folder = CORPUS / kind
+    if not (folder / "INDEX.tsv").exists():
+        pytest.skip(f"public corpus not present at {folder} (clone without ../shared)")
+    return folder
+
+
+def corpus_index(kind: str) -> list[dict[str, str]]:
+    """Rows of ../shared/corpus/<kind>/INDEX.tsv."""
+    text = (corpus_dir(kind) / "INDEX.tsv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+
+
+@dataclass
+class CliResult:
+    """Exit code and captured output of an in-process CLI run."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `genflag ARGS...` in-process and capture its output."""
+    def runner(*args: object) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = cli_main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+    return runner
+
+
+@pytest.fixture
+def write_rules(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a rule file from YAML text and return its path."""
+    counter = iter(range(1000))
+
+    def writer(text: str, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"rules{next(counter)}.yaml")
+        path.write_text(text, encoding="utf-8")
+        return path
+    return writer
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep caches and crash logs out of the user's home; ignore third-party plugins' env."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("GENFLAG_LOG_DIR", str(base / "logs"))
+    monkeypatch.delenv("OPENASSETIO_DEFAULT_CONFIG", raising=False)
