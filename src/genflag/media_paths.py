@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Sequence
+from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 _PLACEHOLDER = re.compile(r"#{1,10}|%0?\d{0,2}d|@{1,10}|\$F\d?")
@@ -46,3 +46,54 @@ def remap(path: str, roots: Sequence[tuple[str, str]]) -> str:
         if normalised == old_norm or normalised.startswith(old_norm + "/"):
             return new.rstrip("/") + normalised[len(old_norm):]
     return path
+
+
+def placeholder_padding(placeholder: str) -> int:
+    """Return the zero-padding width a frame placeholder asks for (0: no padding)."""
+    if placeholder[0] in "#@":
+        return len(placeholder)
+    digits = re.sub(r"\D", "", placeholder)
+    return int(digits) if digits else 0
+
+
+def frame_path(pattern: str, frame: int) -> str:
+    """Return the path of one frame of a sequence pattern (####, %04d, @@@@, $F4)."""
+    directory, name = _split(pattern)
+    found = _PLACEHOLDER.search(name)
+    if not found:
+        return pattern
+    width = placeholder_padding(found.group(0))
+    number = f"-{abs(frame):0{width}d}" if frame < 0 else f"{frame:0{width}d}"
+    return directory + name[:found.start()] + number + name[found.end():]
+
+
+def sequence_frames(pattern: str, names: Iterable[str]) -> list[int]:
+    """Return the sorted frame numbers of the files in ``names`` that match a sequence pattern."""
+    _, name = _split(pattern)
+    found = _PLACEHOLDER.search(name)
+    if not found:
+        return []
+    width = placeholder_padding(found.group(0))
+    regex = re.compile(re.escape(name[:found.start()]) + r"(-?\d+)" + re.escape(name[found.end():]))
+    frames = set()
+    for candidate in names:
+        match = regex.fullmatch(candidate)
+        if match and (width == 0 or len(match.group(1).lstrip("-")) >= width):
+            frames.add(int(match.group(1)))
+    return sorted(frames)
+
+
+def sample_frames(frames: Sequence[int], count: int = 3) -> list[int]:
+    """Return up to ``count`` frames spread evenly from first to last (first, middle, last by default)."""
+    total = len(frames)
+    if total == 0 or count <= 0:
+        return []
+    if count == 1 or total == 1:
+        return [frames[0]]
+    picks = sorted({round(i * (total - 1) / (count - 1)) for i in range(count)})
+    return [frames[i] for i in picks]
+
+
+def _split(pattern: str) -> tuple[str, str]:
+    cut = max(pattern.rfind("/"), pattern.rfind("\\")) + 1
+    return pattern[:cut], pattern[cut:]

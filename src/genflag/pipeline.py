@@ -35,6 +35,7 @@ class CheckOptions:
     include_default_rules: bool = True
     adapter: str | None = None
     rate: float | None = None
+    adapter_args: dict[str, Any] = field(default_factory=dict)
     probe_media: bool = True
     media_roots: list[tuple[str, str]] = field(default_factory=list)
     cache_dir: str | None = None
@@ -80,7 +81,8 @@ class Checker:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
         try:
-            obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings)
+            obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
+                                self.options.adapter_args)
         except GenflagError as exc:
             result.errors.append(str(exc))
             return result

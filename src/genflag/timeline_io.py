@@ -38,15 +38,17 @@ def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write:
                         f"{', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
 
 
-def read_kwargs(adapter_name: str, rate: float | None) -> dict[str, Any]:
-    """Adapter keyword arguments genflag passes (frame rate for EDLs)."""
+def read_kwargs(adapter_name: str, rate: float | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Adapter keyword arguments genflag passes: frame rate for EDLs, plus user --adapter-arg values."""
+    kwargs = dict(extra or {})
     if rate is not None and adapter_name == "cmx_3600":
-        return {"rate": rate}
-    return {}
+        kwargs["rate"] = rate
+    return kwargs
 
 
-def read_timeline(path: str | os.PathLike[str], adapter: str | None = None,
-                  rate: float | None = None, notes: list[str] | None = None) -> otio.core.SerializableObject:
+def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate: float | None = None,
+                  notes: list[str] | None = None,
+                  adapter_args: dict[str, Any] | None = None) -> otio.core.SerializableObject:
     """Read a timeline file; every failure becomes a one-line TimelineError naming the file.
 
     What adapters print or log while reading is captured (never mixed into genflag's output)
@@ -57,7 +59,7 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None,
     _check_readable(path)
     with _captured_adapter_noise(notes if notes is not None else []):
         try:
-            return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate))
+            return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate, adapter_args))
         except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
             raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
 

@@ -212,7 +212,7 @@ def _retry_singly(call: Callable[..., None], items: Sequence[Any], pending: list
             _call_into(call, [items[index]], [index], results)
             raised = 0
         except Exception as exc:
-            results[index] = BatchFailure("managerException", one_line(exc))
+            results[index] = BatchFailure("managerException", f"the manager raised {one_line(exc)}")
             raised += 1
             if raised >= _RETRY_GIVE_UP:
                 gave_up = BatchFailure("managerException", f"not attempted: the manager keeps raising: {one_line(exc)}")

@@ -21,6 +21,8 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-default-rules", action="store_true", help="do not load the default rule pack")
     group.add_argument("--adapter", help="OpenTimelineIO adapter name (default: by file extension)")
     group.add_argument("--rate", type=float, help="frame rate for EDLs (default: the adapter's)")
+    group.add_argument("--adapter-arg", action="append", default=[], metavar="KEY=VALUE",
+                       help="extra keyword argument for the reading adapter, e.g. ignore_timecode_mismatch=true")
     group.add_argument("--no-probe", action="store_true", help="do not read the media files behind clips")
     group.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
                        help="remap a media path prefix (repeatable)")
@@ -36,8 +38,24 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     if args.rate is not None and not (0 < args.rate < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {args.rate:g}")
     return CheckOptions(rules=list(args.rules), include_default_rules=not args.no_default_rules,
-                        adapter=args.adapter, rate=args.rate, probe_media=not args.no_probe,
+                        adapter=args.adapter, rate=args.rate, adapter_args=parse_adapter_args(args.adapter_arg), probe_media=not args.no_probe,
                         media_roots=roots, cache_dir=args.cache_dir, **extra)
+
+
+def parse_adapter_args(specs: list[str]) -> dict[str, Any]:
+    """Parse KEY=VALUE adapter arguments; values are YAML scalars (true, 25, text)."""
+    import yaml
+    out: dict[str, Any] = {}
+    for spec in specs:
+        key, sep, raw = spec.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError(f"--adapter-arg must be KEY=VALUE, got {spec!r}")
+        try:
+            value = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            value = raw
+        out[key] = value if isinstance(value, (str, int, float, bool)) else raw
+    return out
 
 
 def exit_code(run: RunResult, fail_on: str) -> int:

@@ -16,17 +16,19 @@ from typing import Any, Iterable, Sequence
 from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
-from .html_assets import BASE_CSS, SCRIPT, category_css, content_security_policy
+from .html_assets import BASE_CSS, SCRIPT, category_css, column_css, content_security_policy
 from .lanes import render_lanes
 from .layout import CutLayout
 from .model import (Summary, clip_span, finding_row, format_duration, sorted_findings, summarize_run,
                     summarize_timeline)
 from .text import clean
 
-NAME_LIMIT = 200
+NAME_LIMIT = 120
 TITLE_LIMIT = 2000
-TABLE_HEAD = ("Record in", "Record out", "Shot", "Clip / media", "Track", "Tool / vendor", "Category",
-              "Severity", "Requires", "Approval", "Consent", "Evidence", "Rule")
+#: Findings table columns and their widths in pixels (a fixed layout keeps hostile names from squeezing columns).
+TABLE_COLUMNS = (("In / out", 104), ("Shot", 104), ("Clip / media", 160), ("Track", 64),
+                 ("Tool / vendor", 120), ("Category", 124), ("Severity", 84), ("Requires", 96),
+                 ("Approval", 92), ("Consent", 108), ("Rule / evidence", 190))
 
 
 def e(value: object, limit: int | None = NAME_LIMIT) -> str:
@@ -53,7 +55,7 @@ class _Page:
         self.row_ids: dict[int, str] = {}
 
     def render(self) -> str:
-        style = BASE_CSS + category_css(len(self.colour))
+        style = BASE_CSS + category_css(len(self.colour)) + column_css(tuple(w for _, w in TABLE_COLUMNS))
         body = "".join([self._header(), "<main>", self._problems(), self._total(), self._controls(),
                         *(self._timeline(i, r) for i, r in enumerate(self.run.results)), "</main>",
                         f"<footer>genflag {e(__version__)} · self-contained report: it loads nothing from the network."
@@ -74,7 +76,7 @@ class _Page:
         if self.run.checked_at:
             bits.append(f"checked {e(self.run.checked_at)}")
         if pack:
-            bits.append(f"rule pack {e(pack.get('id', ''))} {e(pack.get('version', ''))}".strip())
+            bits.append(f"rule pack {e(pack.get('id', '(unnamed)'))} {e(pack.get('version', ''))}".strip())
         bits.append(f"{len(self.run.results)} timeline file{'s' if len(self.run.results) != 1 else ''}")
         title = self.options.get("title") or "Generative AI report"
         return f"<header><h1>{bdi(title)}</h1><p>{' · '.join(bits)}</p></header>"
@@ -116,7 +118,7 @@ class _Page:
 
     def _count_table(self, title: str, counts: dict[str, int], swatch: bool) -> str:
         rows = "".join(
-            f"<tr><td>{self._swatch(k) if swatch else ''}{bdi(k, 80)}</td><td class=\"num\">{v}</td></tr>"
+            f"<tr><td>{self._swatch(k) if swatch else ''}{bdi(k, 40)}</td><td class=\"num\">{v}</td></tr>"
             for k, v in counts.items())
         return f"<div><h3>{title}</h3><table><tbody>{rows}</tbody></table></div>"
 
@@ -190,30 +192,29 @@ class _Page:
     def _table(self, findings: Sequence[Finding]) -> str:
         if not findings:
             return '<p class="empty">No flagged clips in this timeline.</p>'
-        head = "".join(f'<th tabindex="0" scope="col">{h}</th>' for h in TABLE_HEAD)
+        cols = "".join(f'<col class="w{width}">' for _, width in TABLE_COLUMNS)
+        head = "".join(f'<th tabindex="0" scope="col">{label}</th>' for label, _ in TABLE_COLUMNS)
         rows = "".join(self._row(f) for f in findings)
-        return (f'<h3>Flagged clips</h3><div class="scroll"><table class="findings"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{rows}</tbody></table></div>")
+        return (f'<h3>Flagged clips</h3><div class="scroll"><table class="findings"><colgroup>{cols}</colgroup>'
+                f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
     def _row(self, finding: Finding) -> str:
         row = finding_row(finding)
         span = clip_span(finding)
         start = f"{span[0]:.6f}" if span else ""
-        end = f"{span[0] + span[1]:.6f}" if span else ""
         severity = row["severity"] if row["status"] == "open" else f"{row['severity']} · {row['status']}"
         cells = [
-            f'<td class="tc" data-v="{start}">{e(row["record_in"], 40)}</td>',
-            f'<td class="tc" data-v="{end}">{e(row["record_out"], 40)}</td>',
-            f'<td class="name">{bdi(row["shot"])}</td>',
-            f'<td class="name">{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span></td>',
+            f'<td class="tc" data-v="{start}">{e(row["record_in"], 40)}<span class="sub">{e(row["record_out"], 40)}'
+            "</span></td>",
+            f"<td>{bdi(row['shot'])}</td>",
+            f'<td>{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span></td>',
             f"<td>{bdi(row['track'], 60)}</td>",
             f'<td>{bdi(row["tool"], 80)}<span class="sub">{bdi(row["vendor"], 80)}</span></td>',
             f'<td>{self._swatch(row["category"])}{bdi(row["category"], 80)}</td>',
             f'<td><span class="pill sev-{e(row["severity"], 20)}">{e(severity, 40)}</span></td>',
             f"<td>{e(', '.join(row['requires']), 120)}</td>",
             f'<td><span class="pill ap-{row["approval"].replace(" ", "-")}">{e(row["approval"])}</span></td>',
-            self._consent_cell(row), self._evidence_cell(finding),
-            f'<td class="name">{bdi(row["rule"], 120)}<span class="sub">{bdi(row["message"], 300)}</span></td>',
+            self._consent_cell(row), self._evidence_cell(finding, row["rule"]),
         ]
         attrs = (f'id="{self.row_ids[id(finding)]}" data-cat="{e(row["category"], None)}" '
                  f'data-sev="{e(row["severity"], None)}" data-con="{e(row["consent"], None)}"')
@@ -228,8 +229,8 @@ class _Page:
         return (f'<td data-v="{e(status)}"><span class="pill con-{e(status, 20)}">'
                 f'{e(status.replace("_", " "))}</span>{performer}{record}</td>')
 
-    def _evidence_cell(self, finding: Finding) -> str:
-        items = [f"<code>{e(ev.field, 80)}</code> {e(ev.matched, 80)}: {bdi(_value_text(ev.value), 120)}"
+    def _evidence_cell(self, finding: Finding, rule: str) -> str:
+        items = [f"<b>{bdi(rule, 120)}</b>"] + [f"<code>{e(ev.field, 80)}</code> {e(ev.matched, 80)}: {bdi(_value_text(ev.value), 120)}"
                  for ev in finding.evidence[:6]]
         if len(finding.evidence) > 6:
             items.append(f"… {len(finding.evidence) - 6} more")

@@ -16,7 +16,7 @@ body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetic
 header{background:#151b28;color:#fff;padding:22px 32px}
 header h1{margin:0;font-size:21px;font-weight:600;letter-spacing:.01em}
 header p{margin:4px 0 0;color:#b6bfd0;font-size:13px}
-main{max-width:1280px;margin:0 auto;padding:24px 32px 40px}
+main{max-width:1300px;margin:0 auto;padding:24px 32px 40px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:20px 24px;margin:0 0 20px}
 h2{font-size:17px;margin:0 0 4px;overflow-wrap:anywhere}
 h3{font-size:12px;margin:20px 0 8px;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
@@ -33,7 +33,8 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertic
 th{font-size:12px;color:var(--muted);font-weight:600;background:#fafbfc}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto}
-table.findings{min-width:1100px}
+table.findings{table-layout:fixed;width:100%;min-width:1146px}
+table.findings td{overflow-wrap:anywhere}
 table.findings th{cursor:pointer;user-select:none;white-space:nowrap;position:sticky;top:0}
 table.findings th:hover{color:var(--ink)}
 table.findings th[aria-sort=ascending]::after{content:" \\25B2";font-size:9px}
@@ -41,9 +42,9 @@ table.findings th[aria-sort=descending]::after{content:" \\25BC";font-size:9px}
 table.findings td{font-size:13px}
 table.findings tr.hl td{background:#eaf1ff}
 .tc{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;white-space:nowrap}
-.name{max-width:260px;overflow-wrap:anywhere}
 .sub{display:block;color:var(--muted);font-size:12px;overflow-wrap:anywhere}
-.evidence{color:var(--muted);font-size:12px;max-width:320px;overflow-wrap:anywhere}
+.evidence{color:var(--muted);font-size:12px}
+.evidence b{color:var(--ink);font-weight:600}
 .evidence code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--ink)}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;background:#eaecf0;color:#344054}
 .sev-error{background:#fee4e2;color:var(--err)}
@@ -141,6 +142,11 @@ SCRIPT = """(function () {
   apply();
 }());
 """
+
+
+def column_css(widths: "tuple[int, ...]") -> str:
+    """CSS classes w<px> giving the findings table's columns their widths."""
+    return "".join(f"col.w{w}{{width:{w}px}}" for w in sorted(set(widths)))
 
 
 def category_css(count: int) -> str:

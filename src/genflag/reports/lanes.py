@@ -10,7 +10,7 @@ from .layout import CutLayout, Lane
 from .model import clip_span, format_duration
 from .text import clean
 
-LABEL_W, PLOT_W, RIGHT_PAD = 150.0, 1000.0, 16.0
+LABEL_W, PLOT_W, RIGHT_PAD = 150.0, 1000.0, 30.0
 RULER_H, LANE_H, LANE_GAP = 24.0, 20.0, 6.0
 MIN_CLIP_W = 2.0
 LABEL_CHARS = 20

@@ -1,0 +1,76 @@
+"""Clip enumeration (record positions, nested stacks, clip collections) and the fact view."""
+
+from __future__ import annotations
+
+import opentimelineio as otio
+
+from genflag.facts import Facts
+from genflag.media_paths import frame_placeholder, remap, url_to_path
+from genflag.walk import iter_clip_places
+from tests.helpers import make_clip, make_timeline, trange
+
+
+def test_record_ranges_include_gaps_and_global_start() -> None:
+    timeline = make_timeline(("V1", [make_clip("a", duration=10), otio.schema.Gap(source_range=trange(0, 5)),
+                                     make_clip("b", duration=7)]), start=100)
+    places = list(iter_clip_places(timeline))
+    assert [(p.clip.name, p.index, p.record_range.start_time.value, p.record_range.duration.value)
+            for p in places] == [("a", 0, 100, 10), ("b", 1, 115, 7)]
+
+
+def test_clips_inside_nested_stacks_get_outer_positions() -> None:
+    inner = otio.schema.Stack(name="nest")
+    inner_track = otio.schema.Track(name="inner")
+    inner_track.extend([make_clip("n1", duration=4), make_clip("n2", duration=6)])
+    inner.append(inner_track)
+    timeline = make_timeline(("V1", [make_clip("a", duration=10), inner]))
+    places = {p.clip.name: p for p in iter_clip_places(timeline)}
+    assert places["n2"].record_range.start_time.value == 14
+    assert places["n2"].track_name == "V1"
+
+
+def test_unnamed_tracks_are_named_by_kind_and_position() -> None:
+    timeline = make_timeline(("", [make_clip("a")]), ("A", [make_clip("b")]))
+    timeline.tracks[1].name = ""
+    assert [p.track_name for p in iter_clip_places(timeline)] == ["V1", "A2"]
+
+
+def test_bare_clip_collection_has_no_record_range() -> None:
+    collection = otio.schema.SerializableCollection(children=[make_clip("x"), make_clip("y")])
+    places = list(iter_clip_places(collection))
+    assert [(p.clip.name, p.record_range, p.track_name) for p in places] == [("x", None, ""), ("y", None, "")]
+
+
+def test_facts_resolve_core_fields_metadata_paths_and_wildcards() -> None:
+    clip = make_clip("SH010", "file:///show/a%20b.mov", metadata={"fcp_xml": {"comments": ["x", "y"], "n": 2}},
+                     markers=[("M1", "note")], effects=["Blur"])
+    place = next(iter_clip_places(make_timeline(("V1", [clip]))))
+    facts = Facts(place)
+    assert facts.get("clip.name") == [("clip.name", "SH010")]
+    assert facts.get("metadata.fcp_xml.comments") == [("metadata.fcp_xml.comments", "x"),
+                                                      ("metadata.fcp_xml.comments", "y")]
+    assert ("metadata.fcp_xml.n", 2) in facts.get("metadata.*")
+    assert facts.get("metadata.absent.path") == []
+    assert facts.first("marker.comment") == "note" and facts.first("effect.name") == "Blur"
+    assert facts.first("media.kind") == "ExternalReference"
+    facts.add({"c2pa.actions.action": ["c2pa.created"], "c2pa.present": True})
+    assert facts.get("c2pa.*") == [("c2pa.actions.action", "c2pa.created"), ("c2pa.present", True)]
+
+
+def test_image_sequence_target_and_frame_pattern() -> None:
+    ref = otio.schema.ImageSequenceReference(target_url_base="/show/sh010/", name_prefix="sh010.", name_suffix=".exr",
+                                             frame_zero_padding=4, rate=24)
+    clip = otio.schema.Clip(name="seq", media_reference=ref, source_range=trange(0, 10))
+    place = next(iter_clip_places(make_timeline(("V1", [clip]))))
+    facts = Facts(place)
+    assert facts.first("media.target") == "/show/sh010/sh010.####.exr"
+    assert facts.first("media.frame_pattern") == "####"
+
+
+def test_media_paths_handle_urls_roots_and_placeholders() -> None:
+    assert url_to_path("file:///show/a%20b.mov") == "/show/a b.mov"
+    assert url_to_path("https://example.com/x.mov") is None
+    assert url_to_path("bal:///sh010") is None
+    assert remap("/mnt/show/sh010/a.exr", [("/mnt/show", "/data/show"), ("/mnt", "/x")]) == "/data/show/sh010/a.exr"
+    assert remap("/mnt/showreel/a", [("/mnt/show", "/data")]) == "/mnt/showreel/a"
+    assert frame_placeholder("/a/b.%04d.exr") == "%04d" and frame_placeholder("/a/b.1001.exr") is None
