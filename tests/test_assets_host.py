@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("openassetio_manager_bal", reason="openassetio-manager-bal is not installed")
 
-from genflag.assets.host import (  # noqa: E402
-    CONFIG_ENV_VAR, BatchFailure, call_batch, forget_shared_sessions, open_session, shared_session,
+from genflag.assets.host import (
+    CONFIG_ENV_VAR,
+    BatchFailure,
+    call_batch,
+    forget_shared_sessions,
+    open_session,
+    shared_session,
 )
-from genflag.errors import ConfigError  # noqa: E402
+from genflag.errors import ConfigError
+
+#: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
+pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "assets"
 CONFIG = FIXTURES / "bal_config.toml"
@@ -19,10 +28,12 @@ BAL = "org.openassetio.examples.manager.bal"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in (CONFIG_ENV_VAR, "OPENASSETIO_PLUGIN_PATH", "OPENASSETIO_DISABLE_ENTRYPOINTS_PLUGINS",
                  "BAL_LIBRARY_PATH"):
         monkeypatch.delenv(name, raising=False)
+    forget_shared_sessions()
+    yield
     forget_shared_sessions()
 
 

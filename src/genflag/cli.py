@@ -22,6 +22,8 @@ from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
 COMMAND_MODULES = (
     "genflag.commands.check",
     "genflag.commands.rules_cmd",
+    "genflag.commands.annotate",
+    "genflag.commands.diff",
     "genflag.commands.plugins_cmd",
 )
 

@@ -115,7 +115,17 @@ def _metadata_pairs(metadata: Any, field: str, root: str) -> Pairs:
         if node is None:
             return []
     base = ".".join([root, *parts])
-    return list(leaves(base, node))
+    return [pair for pair in leaves(base, node) if not _written_by_genflag(pair, wildcard)]
+
+
+def _written_by_genflag(pair: tuple[str, Any], wildcard: bool) -> bool:
+    """Genflag's own record and carrier text are never evidence (no self-reinforcing flags)."""
+    from .writeback.marks import is_genflag_text
+    path, value = pair
+    if isinstance(value, str) and is_genflag_text(value):
+        return True
+    return wildcard and (path.startswith(("metadata.genflag.", "media.metadata.genflag."))
+                         or ".UserComments.genflag" in path)
 
 
 def _child(node: Any, key: str) -> Any:
@@ -158,7 +168,8 @@ def frame_pattern(ref: Any) -> str | None:
 
 
 def _markers(place: ClipPlace, attr: str) -> list[Any]:
-    return [_marker_attr(m, attr) for m in place.clip.markers]
+    from .writeback.marks import is_genflag_marker
+    return [_marker_attr(m, attr) for m in place.clip.markers if not is_genflag_marker(m)]
 
 
 def _marker_attr(marker: Any, attr: str) -> Any:
@@ -202,7 +213,7 @@ CORE_FIELDS: dict[str, Resolver] = {
     "marker.name": lambda p: _markers(p, "name"),
     "marker.color": lambda p: _markers(p, "color"),
     "marker.comment": lambda p: _markers(p, "comment"),
-    "marker.count": lambda p: len(p.clip.markers),
+    "marker.count": lambda p: len(_markers(p, "name")),
     "effect.name": lambda p: [e.name for e in p.clip.effects],
     "effect.effect_name": lambda p: [e.effect_name for e in p.clip.effects],
     "effect.count": lambda p: len(p.clip.effects),

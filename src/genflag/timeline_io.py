@@ -124,8 +124,13 @@ def timelines_in(obj: otio.core.SerializableObject) -> list[Any]:
 
 
 def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str],
-                   adapter: str | None = None, backup: bool = False) -> None:
-    """Write a timeline atomically: temp file in the same folder, then rename over the target."""
+                   adapter: str | None = None, backup: bool = False, skip_if_same: bool = False,
+                   writer_args: dict[str, Any] | None = None) -> bool:
+    """Write a timeline atomically: temp file in the same folder, then rename over the target.
+
+    With ``skip_if_same``, an existing file with identical content is left untouched.
+    Returns True when the file was (re)written.
+    """
     path = str(path)
     name = adapter_for(path, adapter, write=True)
     folder = os.path.dirname(os.path.abspath(path))
@@ -134,12 +139,47 @@ def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[st
     suffix = Path(path).suffix
     with _temporary_path(folder, suffix) as tmp:
         try:
-            otio.adapters.write_to_file(obj, tmp, adapter_name=name)
+            otio.adapters.write_to_file(obj, tmp, adapter_name=name, **_writer_kwargs(writer_args))
         except Exception as exc:
-            raise TimelineError(f"cannot write as {name}: {_one_line(exc)}", path) from exc
+            raise TimelineError(f"cannot write as {name}: {_one_line(exc)}{_write_hint(name, exc)}", path) from exc
+        if skip_if_same and _same_content(tmp, path):
+            return False
         if backup and os.path.exists(path):
-            os.replace(path, path + ".bak")
+            _copy_for_backup(path, path + ".bak")
         os.replace(tmp, path)
+    return True
+
+
+def _writer_kwargs(args: dict[str, Any] | None) -> dict[str, Any]:
+    kwargs = dict(args or {})
+    policy = kwargs.get("media_policy")
+    if isinstance(policy, str):
+        from opentimelineio.adapters.file_bundle_utils import MediaReferencePolicy
+        kwargs["media_policy"] = getattr(MediaReferencePolicy, policy)
+    return kwargs
+
+
+def _write_hint(adapter: str, exc: BaseException) -> str:
+    if adapter in ("otioz", "otiod") and "NotAFileOnDisk" in type(exc).__name__:
+        return " (bundles copy the media, which must exist; --writer-arg media_policy=MissingIfNotFile skips it)"
+    if adapter == "AAF" and "mob ID" in str(exc):
+        return " (the clip has no AAF mob ID; --writer-arg use_empty_mob_ids=true writes it anyway)"
+    return ""
+
+
+def _same_content(new: str, old: str) -> bool:
+    import filecmp
+    return os.path.isfile(new) and os.path.isfile(old) and filecmp.cmp(new, old, shallow=False)
+
+
+def _copy_for_backup(path: str, backup: str) -> None:
+    """Keep the previous file: copy (not move), so the target never disappears, even briefly."""
+    import shutil
+    if os.path.isdir(path):
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.copytree(path, backup)
+    else:
+        shutil.copy2(path, backup)
 
 
 @contextlib.contextmanager

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from openassetio import constants, log
 from openassetio.errors import InputValidationException
@@ -161,6 +162,14 @@ def shared_session(config_path: str | None = None, required: bool = False) -> As
         session = open_session(path, required)
         if session is not None:
             _SHARED[key] = session
+    return session
+
+
+def required_session(config_path: str | None = None) -> AssetSession:
+    """Return the shared session for a config; ConfigError when none is configured or it fails to load."""
+    session = shared_session(config_path, required=True)
+    if session is None:
+        raise ConfigError(NOT_CONFIGURED)
     return session
 
 

@@ -10,17 +10,18 @@ One entity's failure is recorded and the others go on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from openassetio.access import EntityTraitsAccess, PolicyAccess, PublishingAccess
 from openassetio.trait import TraitsData
-from openassetio_mediacreation.traits.managementPolicy import ManagedTrait
+from openassetio_mediacreation.traits.managementPolicy import ManagedTrait_v1
 
 from .. import __version__
 from ..findings import SEVERITY_RANK, Finding, RunResult, TimelineResult
 from ..plugins import Writer, WriterSummary
-from .host import AssetSession, BatchFailure, call_batch, one_line, shared_session
+from .host import AssetSession, BatchFailure, call_batch, one_line, required_session
 from .resolve import resolve_references
 from .traits.review import FlaggedTrait_v1
 
@@ -55,7 +56,7 @@ class AssetWriter(Writer):
 
     def publish(self, run: RunResult, options: dict[str, Any], dry_run: bool = False) -> WriterSummary:
         """Publish through the manager named by options['asset_config'] or $OPENASSETIO_DEFAULT_CONFIG."""
-        session = shared_session(options.get("asset_config"), required=True)
+        session = required_session(options.get("asset_config"))
         return publish_run(run, session, dry_run=dry_run)
 
 
@@ -151,7 +152,7 @@ def _with_current_data(items: list[_Item], result: TimelineResult, session: Asse
     wanted = set().union(*(r for r in required if not isinstance(r, BatchFailure)))
     current = resolve_references(session, [i.ref for i in items], wanted)
     kept = []
-    for item, traits, data in zip(items, required, current):
+    for item, traits, data in zip(items, required, current, strict=True):
         failure = traits if isinstance(traits, BatchFailure) else data if isinstance(data, BatchFailure) else None
         if failure is not None:
             _error(summary, result, item, "cannot read the entity", failure)
@@ -165,28 +166,31 @@ def _allowed_by_policy(items: list[_Item], result: TimelineResult, session: Asse
                        summary: PublishSummary) -> list[_Item]:
     if not items:
         return items
-    trait_sets = sorted({frozenset(i.data.traitSet()) for i in items}, key=sorted)
     try:
-        policies = session.manager.managementPolicy([set(s) for s in trait_sets], PolicyAccess.kWrite,
-                                                    session.context)
+        managed = _managed_trait_sets({frozenset(i.data.traitSet()) for i in items}, session)
     except Exception as exc:  # the policy query is not a batch: one failure covers the timeline
         for item in items:
             _error(summary, result, item, "management policy query failed",
                    BatchFailure("managerException", one_line(exc)))
         return []
-    managed = {s for s, policy in zip(trait_sets, policies) if ManagedTrait.isImbuedTo(policy)}
     kept = [i for i in items if frozenset(i.data.traitSet()) in managed]
     if not kept:
         summary.refused = True
         summary.errors.append(f"{result.path}: asset manager {session.display_name} is read-only for "
                               f"genflag's flags (its management policy does not manage "
                               f"{FlaggedTrait_v1.kId} for writing): nothing was published")
-        return []
     for item in items:
-        if item not in kept:
+        if kept and item not in kept:
             _error(summary, result, item, "refused by the manager's policy",
                    BatchFailure("notManaged", "the trait set is not managed for writing"))
     return kept
+
+
+def _managed_trait_sets(trait_sets: set[frozenset[str]], session: AssetSession) -> set[frozenset[str]]:
+    """Ask the manager's write policy for every distinct trait set at once; return those it manages."""
+    ordered = sorted(trait_sets, key=sorted)
+    policies = session.manager.managementPolicy([set(s) for s in ordered], PolicyAccess.kWrite, session.context)
+    return {s for s, policy in zip(ordered, policies, strict=True) if ManagedTrait_v1.isImbuedTo(policy)}
 
 
 def _preflight(items: list[_Item], result: TimelineResult, session: AssetSession,
@@ -197,7 +201,7 @@ def _preflight(items: list[_Item], result: TimelineResult, session: AssetSession
         [i.ref for i in batch], [i.data for i in batch], PublishingAccess.kWrite, session.context, ok, fail),
         items)
     kept = []
-    for item, outcome in zip(items, outcomes):
+    for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, BatchFailure):
             _error(summary, result, item, "preflight failed", outcome)
         else:
@@ -212,7 +216,7 @@ def _register(items: list[_Item], result: TimelineResult, session: AssetSession,
     outcomes = call_batch(lambda batch, ok, fail: session.manager.register(
         [i.working_ref for i in batch], [i.data for i in batch], PublishingAccess.kWrite, session.context,
         ok, fail), items, retry_singly=False)
-    for item, outcome in zip(items, outcomes):
+    for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, BatchFailure):
             _error(summary, result, item, "register failed", outcome)
         else:

@@ -8,21 +8,22 @@ unlike the linker, the timeline itself is never changed.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from openassetio.access import ResolveAccess
-from openassetio_mediacreation.traits.content import LocatableContentTrait
-from openassetio_mediacreation.traits.identity import DisplayNameTrait
-from openassetio_mediacreation.traits.lifecycle import VersionTrait
+from openassetio_mediacreation.traits.content import LocatableContentTrait_v1
+from openassetio_mediacreation.traits.identity import DisplayNameTrait_v1
+from openassetio_mediacreation.traits.lifecycle import VersionTrait_v1
 
 from ..media_paths import url_to_path
 from .host import AssetSession, BatchFailure, call_batch
 from .traits.provenance import GenerativeTrait_v1
 from .traits.review import FlaggedTrait_v1
 
-LOCATABLE = LocatableContentTrait.kId
-DISPLAY_NAME = DisplayNameTrait.kId
-VERSION = VersionTrait.kId
+LOCATABLE = LocatableContentTrait_v1.kId
+DISPLAY_NAME = DisplayNameTrait_v1.kId
+VERSION = VersionTrait_v1.kId
 GENERATIVE = GenerativeTrait_v1.kId
 FLAGGED = FlaggedTrait_v1.kId
 

@@ -13,9 +13,11 @@ loads), ``enabled`` (false turns the collector off).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import os
+from collections.abc import Sequence
+from typing import Any
 
-from ..errors import GenflagError
+from ..errors import ConfigError, GenflagError
 from ..plugins import ClipPlace, Collector, RunContext
 
 #: Facts this collector adds, for ``genflag rules fields`` and did-you-mean.
@@ -45,6 +47,11 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
+#: OpenAssetIO's default-config variable (ManagerFactory.kDefaultManagerConfigEnvVarName), named
+#: here so a run without a manager never imports OpenAssetIO.
+CONFIG_ENV_VAR = "OPENASSETIO_DEFAULT_CONFIG"
+
+
 class AssetsCollector(Collector):
     """Resolves entity references in media targets through OpenAssetIO, one batch per timeline."""
 
@@ -68,7 +75,7 @@ class AssetsCollector(Collector):
         targets = list(refs)
         outcomes = resolve_references(session, [refs[t] for t in targets])
         facts: dict[str, dict[str, Any]] = {}
-        for target, outcome in zip(targets, outcomes):
+        for target, outcome in zip(targets, outcomes, strict=True):
             failed = isinstance(outcome, BatchFailure)
             facts[target] = failure_facts(target, outcome) if failed else facts_for(target, outcome)
         for target, problem in unknown.items():
@@ -80,20 +87,30 @@ class AssetsCollector(Collector):
         if self._session is not None:
             return self._session
         settings = context.config.get("assets") or {}
-        if settings.get("enabled", True) is False:
+        explicit = bool(settings.get("required") or settings.get("config"))
+        if settings.get("enabled", True) is False or not (explicit or os.environ.get(CONFIG_ENV_VAR, "").strip()):
             return None
         if self._load_error:
             context.warn(self._load_error)
             return None
-        from ..assets.host import shared_session
         try:
-            self._session = shared_session(settings.get("config"), bool(settings.get("required")))
+            self._session = _open_shared(settings.get("config"), bool(settings.get("required")))
         except GenflagError as exc:
-            if settings.get("required") or settings.get("config"):
+            if explicit:
                 raise
             self._load_error = f"asset manager not used: {exc}"
             context.warn(self._load_error)
         return self._session
+
+
+def _open_shared(config: str | None, required: bool) -> Any:
+    """Open (once per process) the configured manager; a missing OpenAssetIO is a ConfigError."""
+    try:
+        from ..assets.host import shared_session
+    except ImportError as exc:
+        raise ConfigError(f"an asset manager is configured but OpenAssetIO is not installed ({exc}): "
+                          "install genflag[assets]") from exc
+    return shared_session(config, required)
 
 
 def _places_by_target(places: Sequence[ClipPlace]) -> dict[str, list[ClipPlace]]:

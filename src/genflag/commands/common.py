@@ -42,14 +42,14 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
                         media_roots=roots, cache_dir=args.cache_dir, **extra)
 
 
-def parse_adapter_args(specs: list[str]) -> dict[str, Any]:
+def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[str, Any]:
     """Parse KEY=VALUE adapter arguments; values are YAML scalars (true, 25, text)."""
     import yaml
     out: dict[str, Any] = {}
     for spec in specs:
         key, sep, raw = spec.partition("=")
         if not sep or not key.isidentifier():
-            raise UsageError(f"--adapter-arg must be KEY=VALUE, got {spec!r}")
+            raise UsageError(f"{option} must be KEY=VALUE, got {spec!r}")
         try:
             value = yaml.safe_load(raw) if raw else ""
         except yaml.YAMLError:

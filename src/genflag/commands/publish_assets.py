@@ -45,11 +45,11 @@ def add_asset_options(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the manager first (config errors exit 2 before any work), check, then publish."""
-    from ..assets.host import shared_session
+    from ..assets.host import required_session
     from ..assets.publish import publish_run
     from ..pipeline import Checker
 
-    session = shared_session(args.asset_config, required=True)
+    session = required_session(args.asset_config)
     paths = expand_inputs(args.timelines)
     if not paths:
         raise UsageError("no timelines found in the given inputs")

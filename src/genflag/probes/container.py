@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import struct
 import threading
+import warnings
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ MAX_CHUNKS = 100_000
 MAX_WEBP_BYTES = 64 * 1024 * 1024
 _TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"IHDR")
 _PNG_ALPHA_MODES = ("RGBA", "LA", "RGBa", "La", "PA")
+
+# Pillow warns (on stderr) about corrupt EXIF blocks; genflag reports unreadable EXIF itself.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
 
 
 @dataclass

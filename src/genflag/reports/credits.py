@@ -262,8 +262,53 @@ def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None
     out += [f"- Shots: {d.shots}; screen time: {format_duration(d.screen_seconds)}",
             f"- Contents: {md(', '.join(d.contents))}",
             f"- Depicts performers: {'yes' if d.depicts_performers else 'no'}",
-            f"- Suggested label: {md(d.label, None)}", "", md(d.note, None)]
+            f"- Suggested label: {md(d.label, None)}", "", d.note]
     return "\n".join(out) + "\n"
 
 
 RENDERERS = {"text": render_credits_text, "json": render_credits_json, "md": render_credits_markdown}
+
+
+# --------------------------------------------------------------------------- studio config
+
+CONFIG_FIELDS = {"default": str, "tools": dict, "rules": dict, "exclude_tools": list}
+
+
+def load_credits_config(path: str) -> dict[str, Any]:
+    """Read studio credit templates (YAML, optionally under a top-level ``credits:`` key); raise located errors."""
+    from ..errors import ConfigError, Problem, ProblemsError
+    from ..yaml_positions import load_located
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read credit templates: {getattr(exc, 'strerror', None) or exc}", path) from exc
+    try:
+        doc = load_located(text, path)
+    except ValueError as exc:  # PyYAML raises a bare ValueError for a malformed date
+        raise ProblemsError([Problem(path, None, None, f"invalid YAML value: {exc}")], ConfigError) from exc
+    data, base = doc.data, ()
+    if isinstance(data, dict) and isinstance(data.get("credits"), dict):
+        data, base = data["credits"], ("credits",)
+    problems = [doc.problem(base + path_, message) for path_, message in _config_problems(data)]
+    if problems:
+        raise ProblemsError(problems, ConfigError)
+    return data
+
+
+def _config_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    if not isinstance(data, dict):
+        return [((), "credit templates must be a mapping with default, tools, rules or exclude_tools")]
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for key, value in data.items():
+        kind = CONFIG_FIELDS.get(key)
+        if kind is None:
+            problems.append(((key,), f"unknown field {key!r} (allowed: {', '.join(CONFIG_FIELDS)})"))
+        elif not isinstance(value, kind):
+            problems.append(((key,), f"{key} must be a {kind.__name__}"))
+        elif isinstance(value, dict):
+            problems += [((key, k), f"{key}.{k} must be a template text")
+                         for k, v in value.items() if not isinstance(v, str)]
+        elif isinstance(value, list):
+            problems += [((key, i), f"{key}[{i}] must be a tool name") for i, v in enumerate(value) if not isinstance(v, str)]
+    return problems

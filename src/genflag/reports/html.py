@@ -26,9 +26,9 @@ from .text import clean
 NAME_LIMIT = 120
 TITLE_LIMIT = 2000
 #: Findings table columns and their widths in pixels (a fixed layout keeps hostile names from squeezing columns).
-TABLE_COLUMNS = (("In / out", 104), ("Shot", 104), ("Clip / media", 160), ("Track", 64),
-                 ("Tool / vendor", 120), ("Category", 124), ("Severity", 84), ("Requires", 96),
-                 ("Approval", 92), ("Consent", 108), ("Rule / evidence", 190))
+TABLE_COLUMNS = (("In / out", 100), ("Shot", 100), ("Clip / media", 150), ("Track", 60),
+                 ("Tool / vendor", 116), ("Category", 124), ("Severity", 80), ("Requires", 92),
+                 ("Approval", 88), ("Consent", 104), ("Rule / evidence", 166))
 
 
 def e(value: object, limit: int | None = NAME_LIMIT) -> str:
@@ -76,7 +76,8 @@ class _Page:
         if self.run.checked_at:
             bits.append(f"checked {e(self.run.checked_at)}")
         if pack:
-            bits.append(f"rule pack {e(pack.get('id', '(unnamed)'))} {e(pack.get('version', ''))}".strip())
+            version = f" ({e(pack['version'])})" if pack.get("version") else ""
+            bits.append(f"rule pack {e(pack.get('id', '(unnamed)'))}{version}")
         bits.append(f"{len(self.run.results)} timeline file{'s' if len(self.run.results) != 1 else ''}")
         title = self.options.get("title") or "Generative AI report"
         return f"<header><h1>{bdi(title)}</h1><p>{' · '.join(bits)}</p></header>"
@@ -210,7 +211,7 @@ class _Page:
             f'<td>{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span></td>',
             f"<td>{bdi(row['track'], 60)}</td>",
             f'<td>{bdi(row["tool"], 80)}<span class="sub">{bdi(row["vendor"], 80)}</span></td>',
-            f'<td>{self._swatch(row["category"])}{bdi(row["category"], 80)}</td>',
+            f'<td class="cat">{self._swatch(row["category"])}{_dotted(row["category"])}</td>',
             f'<td><span class="pill sev-{e(row["severity"], 20)}">{e(severity, 40)}</span></td>',
             f"<td>{e(', '.join(row['requires']), 120)}</td>",
             f'<td><span class="pill ap-{row["approval"].replace(" ", "-")}">{e(row["approval"])}</span></td>',
@@ -235,6 +236,12 @@ class _Page:
         if len(finding.evidence) > 6:
             items.append(f"… {len(finding.evidence) - 6} more")
         return f'<td class="evidence">{"<br>".join(items)}</td>'
+
+
+def _dotted(category: str) -> str:
+    """A category with line-break opportunities after its dots (generative.<wbr>video)."""
+    text = clean(category, 80)
+    return "<bdi>" + ".<wbr>".join(escape(part, quote=True) for part in text.split(".")) + "</bdi>"
 
 
 def _value_text(value: Any) -> str:

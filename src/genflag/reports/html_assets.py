@@ -33,8 +33,9 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertic
 th{font-size:12px;color:var(--muted);font-weight:600;background:#fafbfc}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto}
-table.findings{table-layout:fixed;width:100%;min-width:1146px}
+table.findings{table-layout:fixed;width:100%;min-width:1180px}
 table.findings td{overflow-wrap:anywhere}
+table.findings td.cat{overflow-wrap:normal}
 table.findings th{cursor:pointer;user-select:none;white-space:nowrap;position:sticky;top:0}
 table.findings th:hover{color:var(--ink)}
 table.findings th[aria-sort=ascending]::after{content:" \\25B2";font-size:9px}

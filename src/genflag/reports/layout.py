@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
-from ..walk import iter_clip_places
+from ..walk import ClipPlace, iter_clip_places
 
 EPSILON = 1e-6
 
@@ -32,12 +32,12 @@ class CutLayout:
     clips: int = 0
 
 
-def layout_of(timeline: Any) -> CutLayout:
-    """Measure a timeline's tracks and merged clip coverage (one pass over its clips)."""
+def layout_of(timeline: Any, places: Iterable[ClipPlace] | None = None) -> CutLayout:
+    """Measure a timeline's tracks and merged clip coverage (from its clip places when already walked)."""
     lanes: dict[tuple[int, str], Lane] = {}
     raw: dict[tuple[int, str], list[tuple[float, float]]] = {}
     clips = 0
-    for place in iter_clip_places(timeline):
+    for place in iter_clip_places(timeline) if places is None else places:
         clips += 1
         key = (place.track_index, place.track_name)
         if key not in lanes:
@@ -81,13 +81,13 @@ def _ordered(lanes: list[Lane]) -> list[Lane]:
     return video + audio
 
 
-def read_layouts(path: str | os.PathLike[str], adapter: str | None = None,
-                 rate: float | None = None) -> list[CutLayout]:
+def read_layouts(path: str | os.PathLike[str], adapter: str | None = None, rate: float | None = None,
+                 adapter_args: dict[str, Any] | None = None) -> list[CutLayout]:
     """Read a timeline file and return the layout of each timeline in it (empty when unreadable)."""
     from ..errors import GenflagError
     from ..timeline_io import read_timeline, timelines_in
     try:
-        obj = read_timeline(path, adapter, rate)
+        obj = read_timeline(path, adapter, rate, [], adapter_args)
     except GenflagError:
         return []  # the check already reported why this timeline cannot be read
     return [layout_of(t) for t in timelines_in(obj)]

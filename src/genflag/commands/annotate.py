@@ -1,0 +1,111 @@
+"""`genflag annotate` and `genflag strip`: write flags into a timeline, or remove them, safely."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..errors import EXIT_OK, UsageError
+from ..pipeline import Checker
+from ..timeline_io import adapter_for, read_timeline, write_timeline
+from ..writeback.annotate import annotate_object, strip_object
+from ..writeback.carriers import prepare_for_format
+from .common import FAIL_ON, add_check_options, check_options, exit_code, parse_adapter_args
+
+
+def writer_args(args: argparse.Namespace) -> dict[str, object]:
+    """Writer keyword arguments from --writer-arg KEY=VALUE."""
+    return parse_adapter_args(args.writer_arg, option="--writer-arg")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register annotate and strip."""
+    annotate = subparsers.add_parser("annotate", help="write flags into a timeline as metadata and markers",
+                                     description="Check a timeline and write each finding onto its clip. "
+                                     "The output format follows OUT's extension.")
+    _io_options(annotate)
+    add_check_options(annotate)
+    annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
+                          help="exit 1 when findings at or above this severity remain (default: never)")
+    annotate.set_defaults(run=run_annotate)
+    strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline")
+    _io_options(strip)
+    strip.add_argument("--adapter", help="OpenTimelineIO adapter for reading (default: by extension)")
+    strip.add_argument("--keep-review", action="store_true", help="keep editors' review marks (genflag.review)")
+    strip.add_argument("--dry-run", action="store_true", help="print how many clips would change; write nothing")
+    strip.set_defaults(run=run_strip)
+
+
+def _io_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="IN")
+    parser.add_argument("-o", "--output", metavar="OUT", help="output timeline (format by extension)")
+    parser.add_argument("--in-place", action="store_true", help="overwrite IN (atomically)")
+    parser.add_argument("--backup", action="store_true", help="with --in-place: keep the previous file as IN.bak")
+    parser.add_argument("--writer-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra keyword argument for the writing adapter, e.g. use_empty_mob_ids=true (AAF) "
+                             "or media_policy=MissingIfNotFile (otioz/otiod)")
+
+
+def _output_path(args: argparse.Namespace) -> str | None:
+    if args.in_place and args.output:
+        raise UsageError("give either -o OUT or --in-place, not both")
+    if args.backup and not args.in_place:
+        raise UsageError("--backup only applies with --in-place")
+    if args.in_place:
+        return args.input
+    if not args.output:
+        if args.dry_run:
+            return None
+        raise UsageError("give -o OUT (or --in-place to overwrite the input)")
+    if os.path.exists(args.output) and os.path.exists(args.input) and os.path.samefile(args.output, args.input):
+        raise UsageError(f"refusing to overwrite the input {args.input}; use --in-place")
+    adapter_for(args.output, None, write=True)  # fail early on an extension with no writer
+    return args.output
+
+
+def run_annotate(args: argparse.Namespace) -> int:
+    """Annotate IN and write OUT (or print the changes with --dry-run)."""
+    out = _output_path(args)
+    checker = Checker(check_options(args))
+    options = checker.options
+    obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
+    outcome = annotate_object(obj, args.input, checker)
+    for warning in outcome.result.warnings:
+        print(f"{args.input}: warning: {warning}", file=sys.stderr)
+    if args.dry_run:
+        for line in outcome.changes:
+            print(f"would change {line}")
+        print(f"{outcome.changed_clips} clip(s) would change; {len(outcome.result.findings)} finding(s)")
+        return EXIT_OK
+    if args.in_place and outcome.changed_clips == 0:
+        print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
+        return _exit(outcome, args)
+    prepare_for_format(obj, out)
+    written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place,
+                             writer_args=writer_args(args))
+    state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
+    print(f"{out}: {len(outcome.result.findings)} finding(s) on "
+          f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    return _exit(outcome, args)
+
+
+def _exit(outcome: "object", args: argparse.Namespace) -> int:
+    from ..findings import RunResult
+    return exit_code(RunResult([outcome.result]), args.fail_on)  # type: ignore[attr-defined]
+
+
+def run_strip(args: argparse.Namespace) -> int:
+    """Remove genflag's metadata and markers from IN, writing OUT."""
+    out = _output_path(args)
+    obj = read_timeline(args.input, args.adapter)
+    changed = strip_object(obj, keep_review=args.keep_review)
+    if args.dry_run or out is None:
+        print(f"{changed} clip(s) would change")
+        return EXIT_OK
+    if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args)):
+        print(f"{args.input}: unchanged (nothing from genflag found)")
+        return EXIT_OK
+    print(f"{out}: removed genflag marks from {changed} clip(s)")
+    return EXIT_OK

@@ -1,0 +1,37 @@
+"""`genflag credits`: credit lines by tool and vendor, and the audience-disclosure summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..errors import EXIT_OK
+from ..reports.atomic import write_atomic
+from ..reports.credits import RENDERERS, load_credits_config
+from ..reports.source import add_source_arguments, load_source
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the credits subcommand."""
+    parser = subparsers.add_parser(
+        "credits", help="credit lines and audience disclosure for generative AI use",
+        description="Group generative AI use by tool and vendor into credit lines, with shot counts and "
+                    "screen time, and summarise what an audience disclosure must cover.")
+    add_source_arguments(parser)
+    group = parser.add_argument_group("credits")
+    group.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
+    group.add_argument("--templates", metavar="FILE", help="studio credit templates (YAML; see docs/reports.md)")
+    group.add_argument("-o", "--output", metavar="OUT", help="write to a file instead of standard output")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write the credits."""
+    config = load_credits_config(args.templates) if args.templates else {}
+    text = RENDERERS[args.format](load_source(args).run, config)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

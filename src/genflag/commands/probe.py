@@ -1,0 +1,88 @@
+"""`genflag probe MEDIA...`: print every fact each probe finds in media files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from ..errors import UsageError
+from ..media_paths import parse_media_root
+from ..probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the probe subcommand."""
+    parser = subparsers.add_parser(
+        "probe", help="print the provenance facts found in media files",
+        description="Print every fact each media probe (c2pa, xmp, png, exif, exr, sidecar) finds, "
+                    "so you can see what rules can match. MEDIA may be a path, a file:// URL or an "
+                    "image-sequence pattern (shot.####.exr, shot.%%04d.exr).")
+    parser.add_argument("media", nargs="+", metavar="MEDIA", help="media files, file:// URLs or sequence patterns")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
+                        help="remap a path prefix (repeatable)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the probe cache")
+    parser.add_argument("--cache-dir", metavar="DIR", help="probe cache directory (default: $XDG_CACHE_HOME/genflag)")
+    parser.add_argument("--jobs", "-j", type=int, default=DEFAULT_JOBS, help=f"probe threads (default: {DEFAULT_JOBS})")
+    parser.add_argument("--samples", type=int, default=3, help="frames probed per image sequence (default: 3)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Probe the media and print the facts; return the exit code."""
+    options = _options(args)
+    targets = [MediaTarget(m) for m in args.media]
+    with ProbeRunner(options) as runner:
+        results = runner.run(targets)
+    rows = [(t.url, results[t]) for t in dict.fromkeys(targets)]
+    if args.format == "json":
+        render_json(rows, runner.warnings, sys.stdout)
+    else:
+        render_text(rows, runner.warnings, sys.stdout)
+    return 0
+
+
+def _options(args: argparse.Namespace) -> RunnerOptions:
+    try:
+        roots = [parse_media_root(spec) for spec in args.media_root]
+    except ValueError as exc:
+        raise UsageError(f"--media-root: {exc}") from None
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.samples < 1:
+        raise UsageError(f"--samples must be at least 1, got {args.samples}")
+    return RunnerOptions(media_roots=roots, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+                         jobs=args.jobs, samples=args.samples)
+
+
+def ordered(facts: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Return facts with media.* first, then by name."""
+    return sorted(facts.items(), key=lambda kv: (not kv[0].startswith("media."), kv[0]))
+
+
+def render_text(rows: list[tuple[str, dict[str, Any]]], warnings: list[str], out: TextIO) -> None:
+    """Print one block per media file: its name, then `fact: value` lines."""
+    for index, (target, facts) in enumerate(rows):
+        if index:
+            out.write("\n")
+        out.write(f"{target}\n")
+        for key, value in ordered(facts):
+            out.write(f"  {key}: {_text_value(value)}\n")
+    for warning in warnings:
+        out.write(f"warning: {warning}\n")
+
+
+def render_json(rows: list[tuple[str, dict[str, Any]]], warnings: list[str], out: TextIO) -> None:
+    """Print {"media": [{"target", "facts"}], "warnings": [...]} as JSON."""
+    document = {"media": [{"target": t, "facts": dict(ordered(f))} for t, f in rows], "warnings": warnings}
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _text_value(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False) if ("\n" in value or value != value.strip()) else value
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,131 @@
+"""Where `genflag report` and `genflag credits` get a run: a fresh check, or a saved check result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..errors import ConfigError, GenflagError, UsageError
+from ..findings import RunResult, TimelineResult
+from ..pipeline import Checker
+from ..walk import ClipPlace
+from .layout import CutLayout, layout_of, read_layouts
+
+FINDINGS_SCHEMA = "genflag.findings"
+
+
+@dataclass
+class Source:
+    """A checked run plus the layout of every timeline it read (for the HTML cut picture)."""
+
+    run: RunResult
+    layouts: dict[str, list[CutLayout]] = field(default_factory=dict)
+
+
+class LayoutChecker(Checker):
+    """A Checker that also measures each timeline's tracks while it walks them (no second read)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.layouts: dict[str, list[CutLayout]] = {}
+
+    def places(self, container: Any, path: str) -> list[ClipPlace]:  # type: ignore[override]
+        """Enumerate the clips (as Checker does) and keep the timeline's layout."""
+        found = Checker.places(container, path)
+        self.layouts.setdefault(path, []).append(layout_of(container, found))
+        return found
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments that say which timelines to check, with which rules and consents."""
+    from ..commands.common import add_check_options
+    parser.add_argument("timelines", nargs="*", metavar="TIMELINE", help="timeline files, folders or globs")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="use a saved `genflag check --format json` result instead of checking timelines")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths")
+    add_check_options(parser)
+    group = parser.add_argument_group("consent")
+    group.add_argument("--consents", metavar="FILE", help="consent registry (YAML or CSV) for likeness findings")
+    group.add_argument("--project", help="project name matched against consent scopes")
+    group.add_argument("--as-of", metavar="YYYY-MM-DD", help="date consent must be valid on (default: the check date)")
+
+
+def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
+    """Run the check (or load a saved one), then apply the consent registry when one is given."""
+    as_of = _as_of(args.as_of)
+    if args.from_json and args.timelines:
+        raise UsageError("give timelines or --from-json, not both")
+    if args.from_json:
+        run = read_run_json(args.from_json)
+        layouts = _reread_layouts(run, args) if want_layouts else {}
+        source = Source(run, layouts)
+    else:
+        source = _check(args)
+    if args.consents:
+        apply_consents(source.run, args.consents, args.project, as_of)
+    return source
+
+
+def _check(args: argparse.Namespace) -> Source:
+    from ..commands.common import check_options
+    from ..inputs import expand_inputs
+    paths = expand_inputs(args.timelines, args.exclude) if args.timelines else []
+    if not paths:
+        raise UsageError("no timelines found in the given inputs (or use --from-json FILE)")
+    checker = LayoutChecker(check_options(args))
+    run = checker.check_paths(paths)
+    return Source(run, checker.layouts)
+
+
+def _reread_layouts(run: RunResult, args: argparse.Namespace) -> dict[str, list[CutLayout]]:
+    from ..commands.common import parse_adapter_args
+    extra = parse_adapter_args(args.adapter_arg)
+    return {r.path: read_layouts(r.path, args.adapter, args.rate, extra) for r in run.results if os.path.exists(r.path)}
+
+
+def apply_consents(run: RunResult, path: str, project: str | None, as_of: date | None) -> dict[str, int]:
+    """Load a consent registry and mark the run's likeness findings with their consent status."""
+    from ..consent import annotate_run, load_registry
+    return annotate_run(run, load_registry(path), as_of=as_of, project=project)
+
+
+def _as_of(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def read_run_json(path: str) -> RunResult:
+    """Load a run saved by `genflag check --format json`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise GenflagError(f"cannot read: {exc.strerror or exc}", path) from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not a JSON check result: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}") from exc
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise ConfigError(f"not a JSON check result: {type(exc).__name__}", path) from exc
+    return run_from_dict(data, path)
+
+
+def run_from_dict(data: Any, source: str) -> RunResult:
+    """Rebuild a RunResult from the findings JSON document."""
+    if not isinstance(data, dict) or data.get("schema") != FINDINGS_SCHEMA:
+        raise ConfigError(f"not a genflag check result (expected \"schema\": \"{FINDINGS_SCHEMA}\")", source)
+    try:
+        results = [TimelineResult.from_dict(t) for t in data.get("timelines", [])]
+        summary = data.get("summary") or {}
+        return RunResult(results=results, rule_pack=dict(data.get("rule_pack") or {}),
+                         checked_at=str(data.get("checked_at") or ""),
+                         elapsed=float(summary.get("elapsed_seconds") or 0.0),
+                         interrupted=bool(summary.get("interrupted")))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"malformed check result: {type(exc).__name__}: {exc}", source) from exc

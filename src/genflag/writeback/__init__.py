@@ -1,0 +1,1 @@
+"""Write findings back into timelines: clip metadata, markers, and per-format carriers."""

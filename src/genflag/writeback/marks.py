@@ -1,0 +1,197 @@
+"""What genflag writes on a clip: the metadata["genflag"] record and one marker per finding.
+
+Marker colours by severity: error RED, warning ORANGE, info CYAN; cleared findings GREEN.
+Marker names are ``[genflag] <rule id>`` (short, and recognisable after an EDL upper-cases
+them); the comment holds severity, message and rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import opentimelineio as otio
+
+from ..findings import SEVERITY_RANK, Finding
+
+NAMESPACE = "genflag"
+CLIP_SCHEMA = "genflag.clip"
+CLIP_SCHEMA_VERSION = 1
+MARKER_PREFIX = "[genflag] "
+SEVERITY_COLORS = {"error": otio.schema.MarkerColor.RED, "warning": otio.schema.MarkerColor.ORANGE,
+                   "info": otio.schema.MarkerColor.CYAN}
+CLEARED_COLOR = otio.schema.MarkerColor.GREEN
+_MARKER_NAME = re.compile(r"^\[genflag\]\s", re.IGNORECASE)
+
+
+def is_genflag_marker(marker: Any) -> bool:
+    """Return True for markers genflag wrote (by metadata, or by name after a lossy round trip)."""
+    metadata = marker.metadata.get(NAMESPACE) if NAMESPACE in marker.metadata else None
+    if metadata is not None and hasattr(metadata, "get") and metadata.get("generated"):
+        return True
+    return bool(_MARKER_NAME.match(marker.name or ""))
+
+
+def is_genflag_text(text: str) -> bool:
+    """Return True for comment lines genflag wrote into other namespaces (EDL comments, AAF comments)."""
+    return text.lstrip().upper().startswith("GENFLAG ")
+
+
+def clip_record(findings: list[Finding], checked_at: str, pack_version: str) -> dict[str, Any]:
+    """Build the metadata["genflag"] record for a clip (schemas/clip-metadata.schema.json)."""
+    open_findings = [f for f in findings if f.status == "open"]
+    worst = max((f.severity for f in open_findings), key=SEVERITY_RANK.__getitem__, default=None)
+    return {
+        "schema": CLIP_SCHEMA, "schema_version": CLIP_SCHEMA_VERSION,
+        "status": "flagged" if open_findings else "cleared",
+        "severity": worst, "categories": _unique(f.category for f in findings),
+        "requires": _unique(r for f in open_findings for r in f.requires),
+        "tools": _unique(f.tool for f in findings if f.tool),
+        "rule_pack": pack_version, "checked_at": checked_at,
+        "findings": [_finding_record(f) for f in findings],
+    }
+
+
+def _finding_record(finding: Finding) -> dict[str, Any]:
+    return {"rule": finding.rule, "title": finding.title, "severity": finding.severity,
+            "category": finding.category, "message": finding.message, "requires": list(finding.requires),
+            "status": finding.status, "tool": finding.tool, "vendor": finding.vendor,
+            "context": finding.context, "captures": dict(finding.captures),
+            "evidence": [{"field": e.field, "value": e.value, "matched": e.matched, "source": e.source}
+                         for e in finding.evidence]}
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def marker_for(finding: Finding, clip: Any) -> otio.schema.Marker:
+    """Make the marker for one finding, spanning the clip's used source range."""
+    color = CLEARED_COLOR if finding.status == "cleared" else SEVERITY_COLORS[finding.severity]
+    status = "cleared " if finding.status == "cleared" else ""
+    comment = _one_line(f"{status}{finding.severity}: {finding.message} ({finding.rule})", 500)
+    marker = otio.schema.Marker(name=MARKER_PREFIX + finding.rule, marked_range=_clip_range(clip), color=color,
+                                metadata={NAMESPACE: {"generated": True, "rule": finding.rule,
+                                                      "severity": finding.severity, "status": finding.status},
+                                          "fcp_xml": {"comment": comment}})
+    marker.comment = comment
+    return marker
+
+
+def _clip_range(clip: Any) -> otio.opentime.TimeRange:
+    try:
+        used = clip.trimmed_range()
+        return otio.opentime.TimeRange(used.start_time, otio.opentime.RationalTime(0, used.start_time.rate))
+    except Exception:
+        return otio.opentime.TimeRange()
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def genflag_markers(clip: Any) -> list[Any]:
+    """The clip's markers that genflag wrote."""
+    return [m for m in clip.markers if is_genflag_marker(m)]
+
+
+def remove_marks(clip: Any, keep_review: bool = True) -> bool:
+    """Remove genflag's markers and metadata from a clip; return True if anything was removed."""
+    changed = False
+    for index in reversed(range(len(clip.markers))):
+        if is_genflag_marker(clip.markers[index]):
+            del clip.markers[index]
+            changed = True
+    if NAMESPACE in clip.metadata:
+        current = clip.metadata[NAMESPACE]
+        keys = set(current.keys()) if hasattr(current, "keys") else set()
+        review = _plain(current["review"]) if keep_review and "review" in keys else None
+        del clip.metadata[NAMESPACE]
+        if review is not None:
+            clip.metadata[NAMESPACE] = {"review": review}
+        changed = changed or keys != {"review"} or review is None
+    return changed | _remove_carrier_text(clip)
+
+
+def _remove_carrier_text(clip: Any) -> bool:
+    changed = False
+    for namespace, key in (("cmx_3600", "comments"),):
+        if namespace in clip.metadata and key in clip.metadata[namespace]:
+            values = list(clip.metadata[namespace][key])
+            kept = [v for v in values if not (isinstance(v, str) and is_genflag_text(v))]
+            if len(kept) != len(values):
+                changed = True
+                if kept:
+                    clip.metadata[namespace][key] = kept
+                else:
+                    del clip.metadata[namespace][key]
+                if not len(clip.metadata[namespace]):
+                    del clip.metadata[namespace]
+    if "AAF" in clip.metadata and "UserComments" in clip.metadata["AAF"]:
+        comments = clip.metadata["AAF"]["UserComments"]
+        for key in [k for k in comments if str(k).lower().startswith("genflag")]:
+            del comments[key]
+            changed = True
+    return changed
+
+
+def write_marks(clip: Any, findings: list[Finding], checked_at: str, pack_version: str) -> bool:
+    """Replace genflag's marks on a clip with ones for these findings; return True if the flags changed.
+
+    The time of the check is kept from the previous record when the findings are the same,
+    so re-annotating an unchanged cut writes identical files.
+    """
+    before = flag_state(clip)
+    previous = _plain(clip.metadata[NAMESPACE]) if NAMESPACE in clip.metadata else {}
+    record = clip_record(findings, checked_at, pack_version) if findings else None
+    has_record = isinstance(previous, dict) and "findings" in previous
+    same_record = record is not None and has_record and _same_record(previous, record)
+    if same_record:
+        record["checked_at"] = previous.get("checked_at", checked_at)
+    remove_marks(clip)
+    if record is not None:
+        if isinstance(previous, dict) and "review" in previous:
+            record["review"] = previous["review"]
+        clip.metadata[NAMESPACE] = record
+        for finding in findings:
+            clip.markers.append(marker_for(finding, clip))
+    after = {(f.rule, _state(f.severity, f.status)) for f in findings}
+    return before != after or (has_record and record is not None and not same_record)
+
+
+def _state(severity: str, status: str) -> str:
+    return "cleared" if status == "cleared" else severity
+
+
+_COLOR_STATES = {str(color): severity for severity, color in SEVERITY_COLORS.items()}
+_COLOR_STATES[str(CLEARED_COLOR)] = "cleared"
+
+
+def flag_state(clip: Any) -> set[tuple[str, str]]:
+    """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers."""
+    if NAMESPACE in clip.metadata and "findings" in clip.metadata[NAMESPACE]:
+        return {(str(f["rule"]), _state(str(f["severity"]), str(f["status"])))
+                for f in clip.metadata[NAMESPACE]["findings"]}
+    return {(m.name.split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))
+            for m in genflag_markers(clip)}
+
+
+def _same_record(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    ignored = ("checked_at", "review")
+    return {k: v for k, v in old.items() if k not in ignored} == {k: v for k, v in _plain(new).items() if k not in ignored}
+
+
+def _plain(value: Any) -> Any:
+    """Convert OTIO AnyDictionary/AnyVector trees to plain dicts and lists for comparison."""
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return value
+    if hasattr(value, "keys"):
+        return {str(k): _plain(value[k]) for k in value.keys()}
+    if isinstance(value, (list, tuple)) or hasattr(value, "__iter__"):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,118 @@
+"""Helpers that build media fixtures for the probe tests (certificates, signed JPEGs, EXR headers)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "media"
+IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+
+
+def corpus() -> Path:
+    """Return the shared media corpus, skipping the test when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared media corpus not found at {CORPUS}")
+    return CORPUS
+
+
+def tiny_jpeg(color: tuple[int, int, int] = (200, 30, 30), **save: Any) -> bytes:
+    """Return an 8x8 JPEG."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buf, "JPEG", **save)
+    return buf.getvalue()
+
+
+def cert_chain() -> tuple[bytes, bytes]:
+    """Return (PEM chain leaf+CA, PEM private key) of a throwaway ES256 signer that c2pa accepts."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "genflag tests")])
+
+    def usage(sign: bool, ca: bool) -> x509.KeyUsage:
+        return x509.KeyUsage(digital_signature=sign, content_commitment=False, key_encipherment=False,
+                             data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                             encipher_only=False, decipher_only=False)
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+
+    def base(subject: x509.Name, issuer: x509.Name, key: Any) -> x509.CertificateBuilder:
+        return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=30))
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+
+    ca = (base(name("genflag test CA"), name("genflag test CA"), ca_key)
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(usage(False, True), critical=True).sign(ca_key, hashes.SHA256()))
+    leaf = (base(name("genflag test signer"), ca.subject, leaf_key)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(usage(True, False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    key = leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return leaf.public_bytes(pem) + ca.public_bytes(pem), key
+
+
+def manifest(source_type: str | None = "trainedAlgorithmicMedia", agent: str = "TestDiffusion 2",
+             extra_assertions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Return a manifest definition with one c2pa.created action."""
+    action: dict[str, Any] = {"action": "c2pa.created", "softwareAgent": {"name": agent}}
+    if source_type:
+        action["digitalSourceType"] = IPTC + source_type
+    return {"claim_generator_info": [{"name": "genflag-test", "version": "1.0"}], "title": "tiny.jpg",
+            "assertions": [{"label": "c2pa.actions", "data": {"actions": [action]}}, *(extra_assertions or [])]}
+
+
+def sign(asset: bytes, definition: dict[str, Any], embed: bool = True, mime: str = "image/jpeg") -> tuple[bytes, bytes]:
+    """Sign an asset; return (signed asset bytes, manifest store bytes)."""
+    import c2pa
+
+    chain, key = cert_chain()
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain, key, None))
+    context = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
+                                      "builder": {"thumbnail": {"enabled": False}}})
+    builder = c2pa.Builder(definition, context=context)
+    if not embed:
+        builder.set_no_embed()
+    out = io.BytesIO()
+    store = builder.sign(signer, mime, io.BytesIO(asset), out)
+    return out.getvalue(), store
+
+
+def exr_attribute(name: str, kind: str, value: bytes) -> bytes:
+    """Encode one EXR header attribute: name\\0 type\\0 size value."""
+    return name.encode() + b"\x00" + kind.encode() + b"\x00" + struct.pack("<i", len(value)) + value
+
+
+def exr_string(name: str, text: str) -> bytes:
+    """Encode a string attribute."""
+    return exr_attribute(name, "string", text.encode())
+
+
+def exr_file(*headers: bytes, flags: int = 2) -> bytes:
+    """Return an EXR file: magic, version field, the headers (each ending in \\0), no pixels."""
+    body = b"".join(h + b"\x00" for h in headers)
+    if flags & 0x1000:
+        body += b"\x00"
+    return b"\x76\x2f\x31\x01" + struct.pack("<I", flags) + body + b"\x00" * 8
+
+
+def channels(*names: str) -> bytes:
+    """Encode a chlist attribute value."""
+    return b"".join(n.encode() + b"\x00" + struct.pack("<iBBBBii", 1, 0, 0, 0, 0, 1, 1) for n in names) + b"\x00"

@@ -1,0 +1,72 @@
+"""Markdown report: escaped names, intact tables, per-timeline sections and a total."""
+
+from __future__ import annotations
+
+import re
+
+from genflag.findings import RunResult, TimelineResult
+from genflag.reports.markdown import NAME_LIMIT, md, render_markdown
+
+from tests import report_samples as samples
+
+
+def report() -> str:
+    return render_markdown(samples.sample_run(), "EP101 | review", "2026-09-01T12:00:00+00:00")
+
+
+def unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", line))
+
+
+def test_no_markup_from_names_survives() -> None:
+    text = report()
+    assert not re.search(r"(?<!\\)[<>]", text)  # every angle bracket is backslash-escaped
+    assert r"\<script\>" in text
+    assert "http://evil" not in text  # autolinks broken
+    assert r"http\://evil" in text
+
+
+def test_every_table_row_has_the_header_cell_count() -> None:
+    lines = report().splitlines()
+    tables = [line for line in lines if line.startswith("|")]
+    assert tables
+    header_cells = {}
+    for index, line in enumerate(lines):
+        if line.startswith("|") and index + 1 < len(lines) and lines[index + 1].startswith("|---"):
+            header_cells[index] = unescaped_pipes(line)
+    current = None
+    for index, line in enumerate(lines):
+        if index in header_cells:
+            current = header_cells[index]
+        elif line.startswith("|") and not line.startswith("|---"):
+            assert unescaped_pipes(line) == current, line[:200]
+        elif not line.startswith("|"):
+            current = None
+
+
+def test_right_to_left_names_are_isolated_and_overrides_dropped() -> None:
+    cell = md(samples.RTL_NAME)
+    assert cell.startswith("\u2068") and cell.endswith("\u2069")
+    assert "\u202e" not in cell and "\u202c" not in cell
+    assert md("SH010") == "SH010"
+
+
+def test_long_names_are_cut() -> None:
+    cell = md(samples.LONG_NAME)
+    assert len(cell.replace("\\", "")) == NAME_LIMIT
+    assert cell.endswith("\u2026")
+
+
+def test_sections_per_timeline_and_a_total() -> None:
+    text = report()
+    assert "## Total" in text
+    assert "## EP101\\_cut.otio" in text and "## EP102\\_empty.otio" in text
+    assert "No flagged clips." in text
+    assert text.startswith("# Generative AI report: EP101 \\| review")
+
+
+def test_single_timeline_has_a_summary_not_a_total() -> None:
+    run = RunResult(results=[TimelineResult(path="a.otio", findings=[samples.finding()], clips=3)])
+    text = render_markdown(run)
+    assert "## Summary" in text and "## Total" not in text
+    assert "| 01:00:00:00 | 01:00:02:00 | SH010\\_runway\\_v001 | V1 | Runway Gen-4 |" in text
