@@ -63,6 +63,11 @@ def ensure_installed(extras: str) -> None:
     target = f".{extras}" if extras else "."
     editable = ["-e", target, *[arg for p in PLUGINS for arg in ("-e", str(p))]]
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *editable, cwd=ROOT)
+    if extras:
+        # traitgen (regenerates genflag's OpenAssetIO trait code in a test) pins old jsonschema and
+        # PyYAML releases it does not need: install it without letting it downgrade them.
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+            "openassetio-traitgen==1.0.0a14")
     STAMP.write_text(fingerprint)
 
 

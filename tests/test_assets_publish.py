@@ -217,10 +217,8 @@ def write_timeline(folder: Path, targets: dict[str, str]) -> Path:
 
 
 def cli_args(*argv: str) -> argparse.Namespace:
-    from genflag.commands import publish_assets
-    parser = argparse.ArgumentParser(prog="genflag")
-    publish_assets.add_parser(parser.add_subparsers())
-    return parser.parse_args(["publish-assets", *argv])
+    from genflag.cli import build_parser
+    return build_parser().parse_args(["publish", "--to", "assets", *argv])
 
 
 def test_publish_assets_command_checks_then_publishes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

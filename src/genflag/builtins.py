@@ -11,10 +11,14 @@ BUILTINS: dict[str, dict[str, str]] = {
         "text": "genflag.output.text:TextOutput",
         "json": "genflag.output.json_output:JsonOutput",
     },
-    "collector": {},
+    "collector": {
+        "assets": "genflag.collectors.assets:AssetsCollector",
+    },
     "probe": {},
     "report": {},
-    "writer": {},
+    "writer": {
+        "assets": "genflag.assets.publish:AssetWriter",
+    },
     "rulepack": {},
 }
 

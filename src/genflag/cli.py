@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "genflag.commands.rules_cmd",
     "genflag.commands.annotate",
     "genflag.commands.diff",
+    "genflag.commands.publish",
     "genflag.commands.plugins_cmd",
 )
 

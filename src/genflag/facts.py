@@ -258,5 +258,21 @@ MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "me
 
 
 def known_fields() -> set[str]:
-    """Every field name the engine knows in the checked namespaces (for did-you-mean)."""
-    return set(CORE_FIELDS) | set(PIPELINE_FIELDS) | set(MEDIA_COLLECTOR_FIELDS)
+    """Every field name the engine knows: core fields plus those collectors and probes declare."""
+    return set(CORE_FIELDS) | set(PIPELINE_FIELDS) | set(MEDIA_COLLECTOR_FIELDS) | set(plugin_field_docs())
+
+
+def plugin_field_docs() -> dict[str, str]:
+    """Fields declared by installed collectors and probes (their ``fields`` attribute)."""
+    from .plugins import registry
+    docs: dict[str, str] = {}
+    for kind in ("collector", "probe"):
+        for plugin in registry.load_all(kind):
+            docs.update(getattr(plugin, "fields", {}) or {})
+    return docs
+
+
+def checked_namespaces() -> set[str]:
+    """Namespaces whose field names are checked at rule load: the core ones and every declared one."""
+    return {"timeline", "track", "clip", "record", "media", "marker", "effect", "review"} | {
+        name.split(".", 1)[0] for name in plugin_field_docs()}

@@ -70,6 +70,8 @@ class Collector:
     name = ""
     order = 100
     description = ""
+    #: Facts this collector adds, name -> description (shown by `genflag rules fields`, used for did-you-mean).
+    fields: dict[str, str] = {}
 
     def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         """Add facts to the given clips."""
@@ -82,6 +84,8 @@ class MediaProbe:
     name = ""
     version = "1"
     description = ""
+    #: Facts this probe adds, name -> description.
+    fields: dict[str, str] = {}
 
     def accepts(self, path: str, head: bytes) -> bool:
         """Return True when this probe understands the file (``head``: its first bytes)."""

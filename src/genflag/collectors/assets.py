@@ -58,6 +58,7 @@ class AssetsCollector(Collector):
     name = "assets"
     order = 10
     description = "asset-manager facts (asset.*, media.path) for clips whose media is an entity reference"
+    fields = FIELD_DOCS
 
     def __init__(self, session: Any = None) -> None:
         self._session = session

@@ -27,6 +27,8 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
                        help="remap a media path prefix (repeatable)")
     group.add_argument("--cache-dir", help="media probe cache folder")
+    group.add_argument("--asset-config", metavar="TOML",
+                       help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
 
 
 def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
@@ -37,6 +39,12 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         raise UsageError(str(exc)) from None
     if args.rate is not None and not (0 < args.rate < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {args.rate:g}")
+    if args.asset_config:
+        from ..assets.host import required_session
+        required_session(args.asset_config)  # a broken manager config fails now, with exit 2
+        config = dict(extra.pop("config", {}) or {})
+        config["assets"] = {"config": args.asset_config, "required": True}
+        extra["config"] = config
     return CheckOptions(rules=list(args.rules), include_default_rules=not args.no_default_rules,
                         adapter=args.adapter, rate=args.rate, adapter_args=parse_adapter_args(args.adapter_arg), probe_media=not args.no_probe,
                         media_roots=roots, cache_dir=args.cache_dir, **extra)

@@ -1,4 +1,4 @@
-"""`genflag publish-assets`: check timelines, then register each flagged clip's findings on its entity.
+"""`genflag publish --to assets`: check timelines, then register each flagged clip's findings on its entity.
 
 Exit codes: 0 everything flagged was published (or nothing to publish), 1 some entities
 failed, 2 nothing could be published (no manager, a read-only manager, unreadable timelines).
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
-from .common import add_check_options, check_options
+from .common import check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
     from ..assets.host import AssetSession
@@ -21,26 +21,6 @@ if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
 
 #: The Basic Asset Library keeps registrations in memory: worth saying after a publish.
 BAL_IDENTIFIER = "org.openassetio.examples.manager.bal"
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register the publish-assets subcommand."""
-    parser = subparsers.add_parser(
-        "publish-assets", help="check timelines and publish findings to the asset manager",
-        description="Check timelines, then register each flagged clip's findings onto its entity "
-                    "in the OpenAssetIO asset manager (genflag:review.Flagged trait).")
-    parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
-    add_asset_options(parser)
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check, ask the manager's policy and preflight; register nothing")
-    add_check_options(parser)
-    parser.set_defaults(run=run)
-
-
-def add_asset_options(parser: argparse.ArgumentParser) -> None:
-    """Add --asset-config (shared with any command that talks to the asset manager)."""
-    parser.add_argument("--asset-config", metavar="TOML",
-                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines)
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    assets = {"config": session.config_path, "required": True}
-    result = Checker(check_options(args, config={"assets": assets})).check_paths(paths)
+    args.asset_config = session.config_path
+    result = Checker(check_options(args)).check_paths(paths)
     _print_check_problems(result)
     summary = publish_run(result, session, dry_run=args.dry_run)
     for target, new_ref in sorted(summary.published.items()):

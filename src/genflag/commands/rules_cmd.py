@@ -147,8 +147,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_fields(args: argparse.Namespace) -> int:
     """Print every documented fact field."""
-    for name, text in CORE_FIELD_DOCS.items():
-        print(f"{name:<26} {text}")
-    print("collectors add their own namespaces (see `genflag plugins`): "
-          "media.path/missing/unreadable, c2pa.*, iptc.*, png.*, exif.*, xmp.*, exr.*, sidecar.*, asset.*")
+    from ..facts import plugin_field_docs
+    for name, text in {**CORE_FIELD_DOCS, **plugin_field_docs()}.items():
+        print(f"{name:<36} {text}")
+    print("any field may end in .* to match every value under it, e.g. metadata.* or c2pa.*")
     return EXIT_OK

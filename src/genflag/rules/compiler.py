@@ -146,17 +146,14 @@ class Compiler:
         return out
 
 
-_CHECKED_NAMESPACES = ("timeline", "track", "clip", "record", "media", "marker", "effect", "review")
-
-
 def _field_problem(field: str) -> str | None:
-    from ..facts import known_fields
+    from ..facts import checked_namespaces, known_fields
     if not field or field.startswith(".") or field.endswith(".") or ".." in field:
         return f"malformed field name {field!r}"
     if "*" in field and not field.endswith(".*"):
         return f"'*' is only allowed as the last part of a field name: {field!r}"
     head = field.split(".", 1)[0]
-    if field.endswith(".*") or head not in _CHECKED_NAMESPACES or field.startswith("media.metadata."):
+    if field.endswith(".*") or field.startswith("media.metadata.") or head not in checked_namespaces():
         return None
     known = known_fields()
     if field in known:

@@ -79,8 +79,9 @@ def _stamp_aaf(clip: Any, findings: list[Any]) -> None:
 def _ensure_available_range(clip: Any) -> None:
     """The FCP 7 XML writer needs an available range on every media reference."""
     ref = clip.media_reference
-    if ref is None or getattr(ref, "available_range", None) is not None:
-        return
+    file_like = (otio.schema.ExternalReference, otio.schema.ImageSequenceReference, otio.schema.MissingReference)
+    if not isinstance(ref, file_like) or ref.available_range is not None:
+        return  # generators are written without one; giving them one would change their timing
     try:
         ref.available_range = clip.trimmed_range()
     except Exception:

@@ -137,6 +137,10 @@ def _remove_carrier_text(clip: Any) -> bool:
         for key in [k for k in comments if str(k).lower().startswith("genflag")]:
             del comments[key]
             changed = True
+        if changed and not len(comments):  # the AAF reader omits empty comment sets
+            del clip.metadata["AAF"]["UserComments"]
+            if not len(clip.metadata["AAF"]):
+                del clip.metadata["AAF"]
     return changed
 
 

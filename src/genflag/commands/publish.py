@@ -1,0 +1,67 @@
+"""`genflag publish TIMELINE... --to WRITER`: check timelines, then hand the findings to a writer plugin.
+
+Writers: ``assets`` (the OpenAssetIO asset manager, the default) and any installed through the
+``genflag.writers`` entry point group (for example ``kitsu`` from plugins/genflag-kitsu).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from ..inputs import expand_inputs
+from ..pipeline import Checker
+from ..plugins import WriterSummary, registry
+from . import publish_assets
+from .common import add_check_options, check_options, parse_adapter_args
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the publish subcommand."""
+    parser = subparsers.add_parser("publish", help="check timelines and publish findings (asset manager, tracker)",
+                                   description=__doc__)
+    parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
+    parser.add_argument("--to", default="assets", metavar="WRITER",
+                        help="writer plugin: assets (default), kitsu, ... (see `genflag plugins`)")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="writer option (repeatable), e.g. create_missing=true")
+    parser.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
+    add_check_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check, then publish with the chosen writer; exit 1 on per-item errors, 2 when nothing could be done."""
+    if args.to == "assets":
+        return publish_assets.run(args)
+    writer = _writer(args.to)
+    options: dict[str, Any] = parse_adapter_args(args.option, option="--option")
+    paths = expand_inputs(args.timelines)
+    if not paths:
+        raise UsageError("no timelines found in the given inputs")
+    result = Checker(check_options(args)).check_paths(paths)
+    for message in result.errors:
+        print(message, file=sys.stderr)
+    summary = writer.publish(result, options, dry_run=args.dry_run)
+    return _report(summary, args.to, args.dry_run)
+
+
+def _writer(name: str) -> Any:
+    try:
+        return registry.get("writer", name)()
+    except (KeyError, ImportError) as exc:
+        raise UsageError(str(exc).strip('"')) from None
+
+
+def _report(summary: WriterSummary, name: str, dry_run: bool) -> int:
+    for message in summary.messages:
+        print(message)
+    for error in summary.errors:
+        print(error, file=sys.stderr)
+    verb = "would change" if dry_run else "changed"
+    print(f"{name}: {summary.changed} {verb}, {summary.unchanged} unchanged, {len(summary.errors)} error(s)")
+    if summary.errors and not summary.changed and not summary.unchanged:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if summary.errors else EXIT_OK
