@@ -149,7 +149,7 @@ def test_internal_error_writes_log_and_exits_3(run_cli, cut: str, rules: str, mo
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
-    monkeypatch.setattr("genflag.commands.check.Checker.check_paths", explode)
+    monkeypatch.setattr("genflag.commands.check.check_batch", explode)
     result = check(run_cli, cut, "--rules", rules)
     logs = list((tmp_path / "logs").glob("crash-*.log"))
     assert result.code == 3 and "Traceback" not in result.err and str(logs[0]) in result.err

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from genflag.reports.html import render_html
 from genflag.reports.model import clip_span
-
 from tests import report_samples as samples
 from tests.test_report_html import sample_layout
 

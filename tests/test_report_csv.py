@@ -12,7 +12,6 @@ import pytest
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.csv_report import CsvReport, csv_cell, neutralise, render_csv
 from genflag.reports.model import COLUMNS
-
 from tests import report_samples as samples
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "reports.md"
@@ -25,7 +24,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
 def test_header_is_the_documented_column_order() -> None:
     header = render_csv(samples.sample_run()).decode("utf-8").splitlines()[0]
     assert header.split(",") == list(COLUMNS)
-    documented = re.findall(r"^\| (\d+) \| `(\w+)` \|", DOCS.read_text(encoding="utf-8"), re.M)
+    documented = re.findall(r"^\| (\d+) \| `(\w+)` \|", DOCS.read_text(encoding="utf-8"), re.MULTILINE)
     assert [name for _, name in documented] == list(COLUMNS)
     assert [int(n) for n, _ in documented] == list(range(1, len(COLUMNS) + 1))
 

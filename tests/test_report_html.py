@@ -10,14 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import opentimelineio as otio
-import pytest
 
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.html import render_html
 from genflag.reports.html_assets import SCRIPT
 from genflag.reports.layout import CutLayout, Lane, layout_of, merge_spans, read_layouts
 from genflag.reports.model import clip_span
-
 from tests import report_samples as samples
 from tests.conftest import corpus_dir
 from tests.helpers import make_clip, trange
@@ -84,11 +82,11 @@ def test_the_only_script_is_the_fixed_one_and_the_csp_allows_only_it() -> None:
     html = sample_html()
     parsed = parse(html)
     assert parsed.scripts == [SCRIPT]
-    csp = next(a["content"] for a in parsed.having("meta") if a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(a["content"] or "" for a in parsed.having("meta") if a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp
-    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)  # type: ignore[union-attr]
+    style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)  # type: ignore[union-attr]
     assert base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() in csp
 
 

@@ -6,7 +6,6 @@ import re
 
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.markdown import NAME_LIMIT, md, render_markdown
-
 from tests import report_samples as samples
 
 
@@ -70,3 +69,12 @@ def test_single_timeline_has_a_summary_not_a_total() -> None:
     text = render_markdown(run)
     assert "## Summary" in text and "## Total" not in text
     assert "| 01:00:00:00 | 01:00:02:00 | SH010\\_runway\\_v001 | V1 | Runway Gen-4 |" in text
+
+
+def test_rule_packs_are_named_from_either_shape() -> None:
+    from genflag.reports.model import pack_label
+    assert pack_label({"packs": [{"id": "genflag.default", "version": "2026.11"}, {"id": "studio", "version": None}],
+                       "rules": 3}) == "genflag.default 2026.11 + studio"
+    assert pack_label({"id": "genflag.default", "version": "1"}) == "genflag.default 1"
+    assert pack_label({}) == "(unnamed)"
+    assert "rule pack genflag.default 1;" in report()

@@ -10,12 +10,20 @@ BUILTINS: dict[str, dict[str, str]] = {
     "output": {
         "text": "genflag.output.text:TextOutput",
         "json": "genflag.output.json_output:JsonOutput",
+        "jsonl": "genflag.output.ci_formats:JsonLinesOutput",
+        "junit": "genflag.output.ci_formats:JunitOutput",
+        "github": "genflag.output.ci_formats:GithubOutput",
     },
     "collector": {
         "assets": "genflag.collectors.assets:AssetsCollector",
     },
     "probe": {},
-    "report": {},
+    "report": {
+        "html": "genflag.reports.html:HtmlReport",
+        "csv": "genflag.reports.csv_report:CsvReport",
+        "json": "genflag.reports.json_report:JsonReport",
+        "md": "genflag.reports.markdown:MarkdownReport",
+    },
     "writer": {
         "assets": "genflag.assets.publish:AssetWriter",
     },

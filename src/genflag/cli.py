@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "genflag.commands.rules_cmd",
     "genflag.commands.annotate",
     "genflag.commands.diff",
+    "genflag.commands.report",
+    "genflag.commands.credits",
     "genflag.commands.publish",
     "genflag.commands.plugins_cmd",
 )

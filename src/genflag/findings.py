@@ -112,6 +112,7 @@ class RunResult:
     checked_at: str = ""
     elapsed: float = 0.0
     interrupted: bool = False
+    shard: dict[str, Any] | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -141,7 +142,19 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON document described by schemas/findings.schema.json."""
-        return {"schema": "genflag.findings", "schema_version": FINDINGS_SCHEMA_VERSION,
+        data = {"schema": "genflag.findings", "schema_version": FINDINGS_SCHEMA_VERSION,
                 "rule_pack": self.rule_pack, "checked_at": self.checked_at,
                 "summary": self.summary(), "timelines": [r.to_dict() for r in self.results],
                 "findings": [f.to_dict() for f in self.findings]}
+        if self.shard is not None:
+            data["shard"] = self.shard
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunResult":
+        """Rebuild a run from its JSON document (genflag check --format json)."""
+        summary = data.get("summary", {})
+        return cls(results=[TimelineResult.from_dict(t) for t in data.get("timelines", [])],
+                   rule_pack=dict(data.get("rule_pack", {})), checked_at=str(data.get("checked_at", "")),
+                   elapsed=float(summary.get("elapsed_seconds", 0.0)),
+                   interrupted=bool(summary.get("interrupted", False)), shard=data.get("shard"))

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from .engine import Engine, Match
-from .errors import GenflagError, TimelineError
+from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
@@ -43,6 +43,7 @@ class CheckOptions:
     collectors: list[str] | None = None
     config: dict[str, Any] = field(default_factory=dict)
     severity_overrides: dict[str, str] = field(default_factory=dict)
+    disabled_rules: list[str] = field(default_factory=list)
 
     def run_context(self, timeline_path: str = "") -> RunContext:
         """The RunContext plugins see."""
@@ -57,12 +58,22 @@ class Checker:
     def __init__(self, options: CheckOptions, pack: RulePack | None = None) -> None:
         self.options = options
         self.pack = pack or load_pack(options.rules, options.include_default_rules)
-        for rule_id, severity in options.severity_overrides.items():
-            if rule_id in self.pack.rules:
-                self.pack.rules[rule_id].severity = severity
+        self._apply_project_overrides(options)
         self.engine = Engine(self.pack)
         self.collectors = self._collectors()
         self.checked_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+    def _apply_project_overrides(self, options: CheckOptions) -> None:
+        unknown = [r for r in [*options.severity_overrides, *options.disabled_rules] if r not in self.pack.rules]
+        if unknown:
+            from difflib import get_close_matches
+            close = get_close_matches(unknown[0], list(self.pack.rules), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"configuration names unknown rule {unknown[0]!r}{hint}")
+        for rule_id, severity in options.severity_overrides.items():
+            self.pack.rules[rule_id].severity = severity
+        for rule_id in options.disabled_rules:
+            self.pack.rules[rule_id].enabled = False
 
     def _collectors(self) -> list[Collector]:
         wanted = self.options.collectors

@@ -83,7 +83,11 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # e.g. a date like 2025-13-01
+            raise yaml.MarkedYAMLError(problem=f"invalid value {node.value!r}: {exc}",
+                                       problem_mark=node.start_mark) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from typing import Any
 
+from ..batch import check_batch, parse_shard, select_shard
 from ..errors import UsageError
+from ..findings import RunResult
 from ..inputs import expand_inputs
 from ..pipeline import Checker
 from ..plugins import registry
-from .common import FAIL_ON, add_check_options, check_options, exit_code
+from .common import (FAIL_ON, add_check_options, apply_consent_registry, check_options, default_jobs, effective,
+                     excludes, exit_code, fail_on)
+from .progress import progress_reporter
+from ..atomic_write import write_atomic
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,32 +25,75 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                    description="Check timelines (files, folders, globs) and print findings.")
     parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
     add_check_options(parser)
-    parser.add_argument("--format", default="text", help="output format: text, json (see `genflag plugins`)")
-    parser.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                        help="lowest severity that makes the exit code 1 (default: error)")
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths")
+    out = parser.add_argument_group("output")
+    out.add_argument("--format", default="text", help="text, json, jsonl, junit, github (see `genflag plugins`)")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE (atomically) instead of stdout")
+    out.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                     help="lowest severity that makes the exit code 1 (default: error)")
+    out.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    batch = parser.add_argument_group("batch")
+    batch.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths")
+    batch.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="check timelines in N worker processes (default: number of CPUs)")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster (tcp://HOST:PORT)")
+    batch.add_argument("--shard", metavar="I/N", help="check only the I-th of N deterministic slices of the inputs")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Check the timelines and print in the chosen format."""
     output = _output(args.format)
-    paths = expand_inputs(args.timelines, args.exclude)
+    paths = expand_inputs(args.timelines, excludes(args))
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    checker = Checker(check_options(args))
-    result = checker.check_paths(paths)
-    output.render(result, sys.stdout)
-    sys.stdout.flush()
+    options = check_options(args)
+    selected, shard = _shard(args, paths)
+    result = _check(args, selected, options)
+    result.shard = shard
+    apply_consent_registry(args, result)
+    _emit(output, result, args)
+    return exit_code(result, fail_on(args, "error"))
+
+
+def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[str, Any] | None]:
+    if not args.shard:
+        return paths, None
+    try:
+        index, count = parse_shard(args.shard)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return select_shard(paths, index, count), {"index": index, "count": count, "inputs": list(paths)}
+
+
+def _check(args: argparse.Namespace, paths: list[str], options: Any) -> RunResult:
+    scheduler = effective(args, "scheduler", None)[0]
+    jobs = args.jobs or effective(args, "jobs", None)[0] or default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    show = not args.no_progress and args.format == "text" and not args.output
+    with progress_reporter(len(paths), enabled=show) as progress:
+        if scheduler:
+            from ..dask_backend import check_on_dask
+            return check_on_dask(paths, options, scheduler, progress)
+        return check_batch(paths, options, jobs=jobs, progress=progress, checker=Checker(options))
+
+
+def _emit(output: Any, result: RunResult, args: argparse.Namespace) -> None:
+    if args.output:
+        buffer = io.StringIO()
+        output.render(result, buffer)
+        write_atomic(args.output, buffer.getvalue())
+    else:
+        output.render(result, sys.stdout)
+        sys.stdout.flush()
     for message in result.errors:
         print(message, file=sys.stderr)
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{timeline.path}: warning: {warning}", file=sys.stderr)
-    return exit_code(result, args.fail_on)
 
 
-def _output(name: str):  # type: ignore[no-untyped-def]
+def _output(name: str) -> Any:
     try:
         return registry.get("output", name)()
     except (KeyError, ImportError) as exc:

@@ -1,16 +1,24 @@
-"""Options shared by the commands that check timelines, and the exit-code decision."""
+"""Options shared by the commands that check timelines, merged with the project configuration,
+and the exit-code decision.
+
+Precedence: command line, then the project configuration (genflag.toml or [tool.genflag]),
+then built-in defaults. List options (--rules, --media-root, --exclude) add to the configured lists.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
+from ..config import ProjectConfig, load_config
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import SEVERITY_RANK, RunResult
 from ..media_paths import parse_media_root
 from ..pipeline import CheckOptions
 
 FAIL_ON = ("info", "warning", "error", "never")
+EXIT_INTERRUPTED = 130
 
 
 def add_check_options(parser: argparse.ArgumentParser) -> None:
@@ -18,36 +26,82 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("checking")
     group.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR",
                        help="add a rule file or folder on top of the default pack (repeatable)")
-    group.add_argument("--no-default-rules", action="store_true", help="do not load the default rule pack")
+    group.add_argument("--no-default-rules", dest="default_rules", action="store_const", const=False,
+                       default=None, help="do not load the default rule pack")
     group.add_argument("--adapter", help="OpenTimelineIO adapter name (default: by file extension)")
     group.add_argument("--rate", type=float, help="frame rate for EDLs (default: the adapter's)")
     group.add_argument("--adapter-arg", action="append", default=[], metavar="KEY=VALUE",
                        help="extra keyword argument for the reading adapter, e.g. ignore_timecode_mismatch=true")
-    group.add_argument("--no-probe", action="store_true", help="do not read the media files behind clips")
+    group.add_argument("--no-probe", dest="probe", action="store_const", const=False, default=None,
+                       help="do not read the media files behind clips")
     group.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
                        help="remap a media path prefix (repeatable)")
     group.add_argument("--cache-dir", help="media probe cache folder")
     group.add_argument("--asset-config", metavar="TOML",
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
+    from ..reports.source import add_consent_options
+    add_consent_options(parser)
+
+
+def apply_consent_registry(args: argparse.Namespace, run: RunResult) -> None:
+    """Mark likeness findings with their consent status when a registry is given or configured."""
+    from ..reports.source import apply_consents, parse_as_of
+    consents = effective(args, "consents", None)[0]
+    if consents:
+        apply_consents(run, consents, getattr(args, "project", None), parse_as_of(getattr(args, "as_of", None)))
+
+
+def project_config(args: argparse.Namespace) -> ProjectConfig:
+    """The project configuration for this invocation (loaded once)."""
+    config = getattr(args, "_project_config", None)
+    if config is None:
+        config = load_config()
+        args._project_config = config
+    return config
+
+
+def effective(args: argparse.Namespace, key: str, default: Any, arg: str | None = None) -> tuple[Any, str]:
+    """Return (value, source) for an option: command line, configuration, or default."""
+    value = getattr(args, arg or key, None)
+    if value is not None and value != []:
+        return value, "command line"
+    config = project_config(args)
+    if key in config.values:
+        return config.values[key], config.sources[key]
+    return default, "default"
 
 
 def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
-    """Build CheckOptions from parsed arguments."""
+    """Build CheckOptions from parsed arguments and the project configuration."""
+    config = project_config(args)
+    roots = [_root(spec) for spec in args.media_root] + list(config.get("media_roots", {}).items())
+    rate = effective(args, "rate", None)[0]
+    if rate is not None and not (0 < float(rate) < 1000):
+        raise UsageError(f"--rate must be a positive frame rate, got {rate:g}")
+    asset_config = effective(args, "asset_config", None)[0]
+    if asset_config:
+        from ..assets.host import required_session
+        required_session(asset_config)  # a broken manager config fails now, with exit 2
+        merged = dict(extra.pop("config", {}) or {})
+        merged["assets"] = {"config": asset_config, "required": True}
+        extra["config"] = merged
+    extra.setdefault("config", {})
+    extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
+    return CheckOptions(
+        rules=list(config.get("rules", [])) + list(args.rules),
+        include_default_rules=effective(args, "default_rules", True)[0],
+        adapter=args.adapter, rate=rate, adapter_args=parse_adapter_args(args.adapter_arg),
+        probe_media=effective(args, "probe", True)[0], media_roots=roots,
+        cache_dir=effective(args, "cache_dir", None)[0],
+        severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
+        **extra)
+
+
+def _root(spec: str) -> tuple[str, str]:
     try:
-        roots = [parse_media_root(spec) for spec in args.media_root]
+        return parse_media_root(spec)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if args.rate is not None and not (0 < args.rate < 1000):
-        raise UsageError(f"--rate must be a positive frame rate, got {args.rate:g}")
-    if args.asset_config:
-        from ..assets.host import required_session
-        required_session(args.asset_config)  # a broken manager config fails now, with exit 2
-        config = dict(extra.pop("config", {}) or {})
-        config["assets"] = {"config": args.asset_config, "required": True}
-        extra["config"] = config
-    return CheckOptions(rules=list(args.rules), include_default_rules=not args.no_default_rules,
-                        adapter=args.adapter, rate=args.rate, adapter_args=parse_adapter_args(args.adapter_arg), probe_media=not args.no_probe,
-                        media_roots=roots, cache_dir=args.cache_dir, **extra)
 
 
 def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[str, Any]:
@@ -66,12 +120,32 @@ def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[
     return out
 
 
-def exit_code(run: RunResult, fail_on: str) -> int:
-    """0 clean, 1 open findings at or above fail_on, 2 when any timeline could not be read."""
+def fail_on(args: argparse.Namespace, default: str) -> str:
+    """The effective --fail-on level."""
+    return str(effective(args, "fail_on", default)[0])
+
+
+def excludes(args: argparse.Namespace) -> list[str]:
+    """Exclude globs from the configuration and the command line."""
+    return list(project_config(args).get("exclude", [])) + list(getattr(args, "exclude", []) or [])
+
+
+def default_jobs() -> int:
+    """One worker per usable CPU."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def exit_code(run: RunResult, fail_level: str) -> int:
+    """130 interrupted, 2 when any timeline could not be read, 1 open findings at or above the level, else 0."""
+    if run.interrupted:
+        return EXIT_INTERRUPTED
     if run.errors:
         return EXIT_USAGE
-    if fail_on == "never":
+    if fail_level == "never":
         return EXIT_OK
-    threshold = SEVERITY_RANK[fail_on]
+    threshold = SEVERITY_RANK[fail_level]
     failing = any(f.counts_toward_failure() and SEVERITY_RANK[f.severity] >= threshold for f in run.findings)
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -7,8 +7,8 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_OK
-from ..reports.atomic import write_atomic
-from ..reports.credits import RENDERERS, load_credits_config
+from ..atomic_write import write_atomic
+from ..reports.credits import RENDERERS, config_from_project, load_credits_config
 from ..reports.source import add_source_arguments, load_source
 
 
@@ -26,10 +26,17 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def studio_templates(args: argparse.Namespace) -> dict[str, Any]:
+    """Credit templates from --templates, else the project config's ``credits`` table."""
+    if args.templates:
+        return load_credits_config(args.templates)
+    from .common import project_config
+    return config_from_project(project_config(args).get("credits"))
+
+
 def run(args: argparse.Namespace) -> int:
     """Print or write the credits."""
-    config = load_credits_config(args.templates) if args.templates else {}
-    text = RENDERERS[args.format](load_source(args).run, config)
+    text = RENDERERS[args.format](load_source(args).run, studio_templates(args))
     if args.output:
         write_atomic(args.output, text)
     else:

@@ -22,9 +22,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("media", nargs="+", metavar="MEDIA", help="media files, file:// URLs or sequence patterns")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
-                        help="remap a path prefix (repeatable)")
+                        help="remap a path prefix (repeatable; adds to the project's media_roots)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the probe cache")
-    parser.add_argument("--cache-dir", metavar="DIR", help="probe cache directory (default: $XDG_CACHE_HOME/genflag)")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="probe cache directory (default: the project's cache_dir, else $XDG_CACHE_HOME/genflag)")
     parser.add_argument("--jobs", "-j", type=int, default=DEFAULT_JOBS, help=f"probe threads (default: {DEFAULT_JOBS})")
     parser.add_argument("--samples", type=int, default=3, help="frames probed per image sequence (default: 3)")
     parser.set_defaults(run=run)
@@ -46,15 +47,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> RunnerOptions:
+    from .common import effective, project_config
+
     try:
         roots = [parse_media_root(spec) for spec in args.media_root]
     except ValueError as exc:
         raise UsageError(f"--media-root: {exc}") from None
+    roots += list(project_config(args).get("media_roots", {}).items())
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.samples < 1:
         raise UsageError(f"--samples must be at least 1, got {args.samples}")
-    return RunnerOptions(media_roots=roots, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+    return RunnerOptions(media_roots=roots, cache_dir=effective(args, "cache_dir", None)[0], use_cache=not args.no_cache,
                          jobs=args.jobs, samples=args.samples)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import EXIT_OK, UsageError
 from ..findings import RunResult
-from ..reports.atomic import write_atomic
+from ..atomic_write import write_atomic
 from ..reports.source import add_source_arguments, load_source
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}

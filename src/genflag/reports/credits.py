@@ -1,8 +1,8 @@
 """Credit lines by tool and vendor, and an audience-disclosure summary (EU AI Act Article 50(4)).
 
 A credit line's template comes from, most specific first: the studio config's ``rules`` (by rule
-id), its ``tools`` (by tool name), the rule's own ``credit`` template, the studio ``default``,
-then DEFAULT_TEMPLATE. Templates take ``{tool}``, ``{vendor}``, ``{shots}``, ``{screen_time}``
+id), its ``tools``, ``vendors`` or ``categories`` (by name), the rule's own ``credit`` template,
+the studio ``default``, then DEFAULT_TEMPLATE. Templates take ``{tool}``, ``{vendor}``, ``{shots}``, ``{screen_time}``
 and ``{category}``; other braces are left as written (no format-string evaluation).
 """
 
@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from difflib import get_close_matches
+from typing import Any, cast
 
 from ..findings import Finding, RunResult
 from .layout import merge_spans
-from .model import clip_key, clip_span, format_duration, screen_seconds, shot_of, sorted_findings
+from .model import (
+    clip_key,
+    clip_span,
+    format_duration,
+    screen_seconds,
+    shot_of,
+    sorted_findings,
+)
 from .text import plain
 
 DEFAULT_TEMPLATE = "Generative AI content created with {tool}"
@@ -85,7 +94,7 @@ def is_credited(finding: Finding, config: dict[str, Any]) -> bool:
     if finding.status in EXCLUDED_STATUSES or _excluded_tool(finding, config):
         return False
     return ("credit" in (finding.requires or []) or bool(_rule_template(finding))
-            or finding.rule in (config.get("rules") or {}) or _tool_key(finding, config) is not None)
+            or finding.rule in (config.get("rules") or {}) or _studio_template(finding, config) is not None)
 
 
 def _excluded_tool(finding: Finding, config: dict[str, Any]) -> bool:
@@ -97,21 +106,33 @@ def _rule_template(finding: Finding) -> str | None:
     return getattr(finding, "credit", None) or (finding.captures or {}).get("credit") or None
 
 
-def _tool_key(finding: Finding, config: dict[str, Any]) -> str | None:
-    tools = config.get("tools") or {}
-    wanted = (finding.tool or "").casefold()
-    return next((key for key in tools if str(key).casefold() == wanted), None) if wanted else None
+def _studio_template(finding: Finding, config: dict[str, Any]) -> str | None:
+    """The studio template for the finding's tool, else its vendor, else its category (names case-insensitive)."""
+    for table, wanted in (("tools", finding.tool), ("vendors", finding.vendor), ("categories", finding.category)):
+        if wanted:
+            folded = wanted.casefold()
+            found = next((v for k, v in (config.get(table) or {}).items() if str(k).casefold() == folded), None)
+            if found is not None:
+                return str(found)
+    return None
 
 
 def template_for(finding: Finding, config: dict[str, Any]) -> str:
-    """The credit template for a finding (studio rule, studio tool, rule pack, studio default, built-in)."""
+    """The credit template: studio rule, studio tool/vendor/category, rule pack, studio default, built-in."""
     rules = config.get("rules") or {}
     if finding.rule in rules:
         return str(rules[finding.rule])
-    key = _tool_key(finding, config)
-    if key is not None:
-        return str((config.get("tools") or {})[key])
-    return _rule_template(finding) or str(config.get("default") or DEFAULT_TEMPLATE)
+    return (_studio_template(finding, config) or _rule_template(finding)
+            or str(config.get("default") or DEFAULT_TEMPLATE))
+
+
+def config_from_project(templates: dict[str, str] | None) -> dict[str, Any]:
+    """Turn the project config's flat ``credits`` table (keys: tool, vendor or category; or ``default``)."""
+    flat = {k: v for k, v in (templates or {}).items() if k != "default"}
+    config: dict[str, Any] = {"tools": flat, "vendors": flat, "categories": flat}
+    if (templates or {}).get("default"):
+        config["default"] = templates["default"]  # type: ignore[index]
+    return config
 
 
 def credit_lines(findings: Iterable[Finding], config: dict[str, Any] | None = None) -> list[CreditLine]:
@@ -271,7 +292,8 @@ RENDERERS = {"text": render_credits_text, "json": render_credits_json, "md": ren
 
 # --------------------------------------------------------------------------- studio config
 
-CONFIG_FIELDS = {"default": str, "tools": dict, "rules": dict, "exclude_tools": list}
+CONFIG_FIELDS = {"default": str, "tools": dict, "vendors": dict, "categories": dict, "rules": dict,
+                 "exclude_tools": list}
 
 
 def load_credits_config(path: str) -> dict[str, Any]:
@@ -283,11 +305,8 @@ def load_credits_config(path: str) -> dict[str, Any]:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read credit templates: {getattr(exc, 'strerror', None) or exc}", path) from exc
-    try:
-        doc = load_located(text, path)
-    except ValueError as exc:  # PyYAML raises a bare ValueError for a malformed date
-        raise ProblemsError([Problem(path, None, None, f"invalid YAML value: {exc}")], ConfigError) from exc
-    data, base = doc.data, ()
+    doc = load_located(text, path)
+    data, base = doc.data, cast(tuple[Any, ...], ())
     if isinstance(data, dict) and isinstance(data.get("credits"), dict):
         data, base = data["credits"], ("credits",)
     problems = [doc.problem(base + path_, message) for path_, message in _config_problems(data)]
@@ -303,7 +322,9 @@ def _config_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
     for key, value in data.items():
         kind = CONFIG_FIELDS.get(key)
         if kind is None:
-            problems.append(((key,), f"unknown field {key!r} (allowed: {', '.join(CONFIG_FIELDS)})"))
+            close = get_close_matches(str(key), list(CONFIG_FIELDS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(CONFIG_FIELDS)}"
+            problems.append(((key,), f"unknown field {key!r}; {hint}"))
         elif not isinstance(value, kind):
             problems.append(((key,), f"{key} must be a {kind.__name__}"))
         elif isinstance(value, dict):

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..findings import RunResult
 from ..plugins import ReportFormat
-from .atomic import to_bytes
+from ..atomic_write import to_bytes
 from .model import COLUMNS, finding_row, sorted_findings
 
 #: A cell starting with one of these is a formula in Excel, LibreOffice and Google Sheets.

@@ -8,19 +8,35 @@ every network load, so the file is safe to open from an email attachment.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from functools import lru_cache
 from html import escape
 from pathlib import PurePath
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
-from .html_assets import BASE_CSS, SCRIPT, category_css, column_css, content_security_policy
+from .html_assets import (
+    BASE_CSS,
+    SCRIPT,
+    category_css,
+    column_css,
+    content_security_policy,
+)
 from .lanes import render_lanes
 from .layout import CutLayout
-from .model import (Summary, clip_span, finding_row, format_duration, sorted_findings, summarize_run,
-                    summarize_timeline)
+from .model import (
+    Summary,
+    clip_span,
+    finding_row,
+    format_duration,
+    pack_label,
+    sorted_findings,
+    summarize_run,
+    summarize_timeline,
+)
 from .text import clean
 
 NAME_LIMIT = 120
@@ -33,11 +49,21 @@ TABLE_COLUMNS = (("In / out", 100), ("Shot", 100), ("Clip / media", 150), ("Trac
 
 def e(value: object, limit: int | None = NAME_LIMIT) -> str:
     """Escape untrusted text for HTML content or a quoted attribute (one line, bounded)."""
-    return escape(clean(value, limit), quote=True)
+    return _escaped(value if isinstance(value, str) else ("" if value is None else str(value)), limit)
 
 
 def bdi(value: object, limit: int | None = NAME_LIMIT) -> str:
     """Escaped text isolated for bidi (a right-to-left name cannot reorder its neighbours)."""
+    return _isolated(value if isinstance(value, str) else ("" if value is None else str(value)), limit)
+
+
+@lru_cache(maxsize=4096)  # tools, vendors, tracks and categories repeat on every row
+def _escaped(text: str, limit: int | None) -> str:
+    return escape(clean(text, limit), quote=True)
+
+
+@lru_cache(maxsize=4096)
+def _isolated(value: str, limit: int | None) -> str:
     text = clean(value, limit)
     full = clean(value, TITLE_LIMIT)
     title = f' title="{escape(full, quote=True)}"' if full != text else ""
@@ -58,8 +84,7 @@ class _Page:
         style = BASE_CSS + category_css(len(self.colour)) + column_css(tuple(w for _, w in TABLE_COLUMNS))
         body = "".join([self._header(), "<main>", self._problems(), self._total(), self._controls(),
                         *(self._timeline(i, r) for i, r in enumerate(self.run.results)), "</main>",
-                        f"<footer>genflag {e(__version__)} · self-contained report: it loads nothing from the network."
-                        "</footer>"])
+                        f"<footer>genflag {e(__version__)} · self-contained report: it loads nothing from the network.</footer>"])
         title = self.options.get("title") or "Generative AI report"
         return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<meta http-equiv=\"Content-Security-Policy\" content=\"{content_security_policy(style, SCRIPT)}\">"
@@ -70,14 +95,11 @@ class _Page:
 
     # ----------------------------------------------------------------- header and totals
     def _header(self) -> str:
-        pack = self.run.rule_pack or {}
         when = self.options.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
         bits = [f"Generated {e(when)}"]
         if self.run.checked_at:
             bits.append(f"checked {e(self.run.checked_at)}")
-        if pack:
-            version = f" ({e(pack['version'])})" if pack.get("version") else ""
-            bits.append(f"rule pack {e(pack.get('id', '(unnamed)'))}{version}")
+        bits.append(f"rule pack {e(pack_label(self.run.rule_pack), 300)}")
         bits.append(f"{len(self.run.results)} timeline file{'s' if len(self.run.results) != 1 else ''}")
         title = self.options.get("title") or "Generative AI report"
         return f"<header><h1>{bdi(title)}</h1><p>{' · '.join(bits)}</p></header>"
@@ -93,8 +115,9 @@ class _Page:
 
     def _total(self) -> str:
         several = len(self.run.results) > 1
+        total = summarize_run(self.run)
         parts = [f"<section id=\"total\"><h2>{'Total' if several else 'Summary'}</h2>",
-                 self._cards(summarize_run(self.run)), self._breakdowns(summarize_run(self.run))]
+                 self._cards(total), self._breakdowns(total)]
         if several:
             parts.append(self._per_timeline_table())
         parts.append("</section>")
@@ -160,10 +183,10 @@ class _Page:
             self.row_ids[id(finding)] = f"f{index}-{n}"
         s = summarize_timeline(result)
         name = PurePath(result.path).name or result.path
-        parts = [f'<section class="timeline" id="t{index}"><h2>{bdi(name)}</h2>'
-                 f'<p class="path">{bdi(result.path, 1000)} · {result.clips} clips · '
-                 f'{s.flagged_clips} flagged · {format_duration(s.screen_seconds)} flagged screen time</p>',
-                 self._pictures(result, findings), self._table(findings), "</section>"]
+        heading = (f'<section class="timeline" id="t{index}"><h2>{bdi(name)}</h2>'
+                   f'<p class="path">{bdi(result.path, 1000)} · {result.clips} clips · '
+                   f'{s.flagged_clips} flagged · {format_duration(s.screen_seconds)} flagged screen time</p>')
+        parts = [heading, self._pictures(result, findings), self._table(findings), "</section>"]
         return "".join(parts)
 
     def _pictures(self, result: TimelineResult, findings: Sequence[Finding]) -> str:
@@ -205,8 +228,8 @@ class _Page:
         start = f"{span[0]:.6f}" if span else ""
         severity = row["severity"] if row["status"] == "open" else f"{row['severity']} · {row['status']}"
         cells = [
-            f'<td class="tc" data-v="{start}">{e(row["record_in"], 40)}<span class="sub">{e(row["record_out"], 40)}'
-            "</span></td>",
+            (f'<td class="tc" data-v="{start}">{e(row["record_in"], 40)}'
+             f'<span class="sub">{e(row["record_out"], 40)}</span></td>'),
             f"<td>{bdi(row['shot'])}</td>",
             f'<td>{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span></td>',
             f"<td>{bdi(row['track'], 60)}</td>",

@@ -145,7 +145,7 @@ SCRIPT = """(function () {
 """
 
 
-def column_css(widths: "tuple[int, ...]") -> str:
+def column_css(widths: tuple[int, ...]) -> str:
     """CSS classes w<px> giving the findings table's columns their widths."""
     return "".join(f"col.w{w}{{width:{w}px}}" for w in sorted(set(widths)))
 

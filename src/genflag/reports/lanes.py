@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Iterable, Sequence
 
 from ..findings import Finding
 from .layout import CutLayout, Lane
@@ -58,8 +58,8 @@ def render_lanes(layout: CutLayout | None, findings: Sequence[Finding], row_ids:
     scale = PLOT_W / max(t1 - t0, 1e-6)
     row_of = {name: i for i, name in enumerate(lane.name for lane in lanes)}
     height = RULER_H + len(lanes) * (LANE_H + LANE_GAP)
-    parts = [f'<svg class="cut" viewBox="0 0 {LABEL_W + PLOT_W + RIGHT_PAD:g} {height:g}" '
-             f'role="img" aria-label="Tracks along record time">']
+    parts = [(f'<svg class="cut" viewBox="0 0 {LABEL_W + PLOT_W + RIGHT_PAD:g} {height:g}" '
+              'role="img" aria-label="Tracks along record time">')]
     parts += _ruler(t0, t1, scale, height)
     parts += _lane_backgrounds(lanes, t0, scale)
     parts += _clips(findings, row_of, row_ids, colour_class, t0, scale)

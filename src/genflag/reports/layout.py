@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..walk import ClipPlace, iter_clip_places
 
@@ -66,12 +67,16 @@ def merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def _extent(timeline: Any, spans: list[tuple[float, float]]) -> tuple[float, float]:
     offset = getattr(timeline, "global_start_time", None)
     start = offset.to_seconds() if offset is not None else 0.0
-    end = max((e for _, e in spans), default=start)
-    try:
-        end = max(end, start + timeline.duration().to_seconds())
-    except Exception:  # a collection or malformed timeline has no duration
-        pass
+    end = max([e for _, e in spans] + [start + _duration(timeline)])
     return min([start] + [s for s, _ in spans]), end
+
+
+def _duration(timeline: Any) -> float:
+    """A timeline's duration in seconds; 0 for a collection or a timeline whose ranges are broken."""
+    try:
+        return float(timeline.duration().to_seconds())
+    except (AttributeError, TypeError, ValueError):
+        return 0.0
 
 
 def _ordered(lanes: list[Lane]) -> list[Lane]:

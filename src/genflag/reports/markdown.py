@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any
 
 from ..findings import Finding, RunResult
 from ..plugins import ReportFormat
-from .model import Summary, finding_row, format_duration, sorted_findings, summarize_run, summarize_timeline
+from .model import (
+    Summary,
+    finding_row,
+    format_duration,
+    pack_label,
+    sorted_findings,
+    summarize_run,
+    summarize_timeline,
+)
 from .text import plain
 
 NAME_LIMIT = 120
@@ -68,10 +77,9 @@ def _consent_cell(row: dict[str, Any]) -> str:
 def render_markdown(run: RunResult, title: str = "", generated_at: str | None = None) -> str:
     """Return the Markdown report."""
     when = generated_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    pack = run.rule_pack or {}
-    lines = [f"# Generative AI report{': ' + md(title) if title else ''}", "",
-             f"Generated {md(when)} by genflag; rule pack {md(pack.get('id', '(default)'))} "
-             f"{md(pack.get('version', ''))}; {len(run.results)} timeline file(s).", "",
+    generated = (f"Generated {md(when)} by genflag; rule pack {md(pack_label(run.rule_pack), 300)}; "
+                 f"{len(run.results)} timeline file(s).")
+    lines = [f"# Generative AI report{': ' + md(title) if title else ''}", "", generated, "",
              "## Total" if len(run.results) > 1 else "## Summary", "", *summary_lines(summarize_run(run))]
     for result in run.results:
         lines += ["", f"## {md(PurePath(result.path).name or result.path)}", ""]

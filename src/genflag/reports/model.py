@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..consent import consent_status
 from ..findings import SEVERITIES, Finding, RunResult, TimelineResult
@@ -35,7 +37,7 @@ def clip_span(finding: Finding) -> tuple[float, float] | None:
         return None
     if rate > 0:
         start, duration = start / rate, duration / rate
-    if start != start or duration != duration or duration < 0:  # NaN or negative
+    if not (math.isfinite(start) and math.isfinite(duration)) or duration < 0:
         return None
     return start, duration
 
@@ -91,7 +93,7 @@ def screen_seconds(findings: Iterable[Finding]) -> float:
 
 def format_duration(seconds: float) -> str:
     """Render seconds as H:MM:SS (rounded to the second)."""
-    total = int(round(max(seconds, 0.0)))
+    total = round(max(seconds, 0.0))
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
@@ -148,6 +150,15 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
         return (str(f.timeline), str(f.timeline_name), span[0] if span else -1.0, str(f.track),
                 int(f.clip_index or 0), str(f.rule))
     return sorted(findings, key=key)
+
+
+def pack_label(rule_pack: dict[str, Any] | None) -> str:
+    """Name the rule pack(s) of a run: 'genflag.default 2026.11.0 + studio.acme 3'."""
+    pack = rule_pack or {}
+    listed = pack.get("packs")
+    packs: list[Any] = listed if isinstance(listed, list) else [pack]
+    names = [" ".join(str(p[k]) for k in ("id", "version") if isinstance(p, dict) and p.get(k)) for p in packs]
+    return " + ".join(n for n in names if n) or "(unnamed)"
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:

@@ -47,16 +47,21 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-json", metavar="FILE",
                         help="use a saved `genflag check --format json` result instead of checking timelines")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths")
-    add_check_options(parser)
+    add_check_options(parser)  # includes the consent options
+
+
+def add_consent_options(parser: argparse.ArgumentParser) -> None:
+    """Add --consents, --project and --as-of (for check, report and credits)."""
     group = parser.add_argument_group("consent")
-    group.add_argument("--consents", metavar="FILE", help="consent registry (YAML or CSV) for likeness findings")
+    group.add_argument("--consents", metavar="FILE",
+                       help="consent registry (YAML or CSV): likeness findings without valid consent become errors")
     group.add_argument("--project", help="project name matched against consent scopes")
     group.add_argument("--as-of", metavar="YYYY-MM-DD", help="date consent must be valid on (default: the check date)")
 
 
 def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
     """Run the check (or load a saved one), then apply the consent registry when one is given."""
-    as_of = _as_of(args.as_of)
+    as_of = parse_as_of(args.as_of)
     if args.from_json and args.timelines:
         raise UsageError("give timelines or --from-json, not both")
     if args.from_json:
@@ -65,9 +70,17 @@ def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
         source = Source(run, layouts)
     else:
         source = _check(args)
-    if args.consents:
-        apply_consents(source.run, args.consents, args.project, as_of)
+    consents = args.consents or _configured_consents(args)
+    if consents:
+        apply_consents(source.run, consents, args.project, as_of)
     return source
+
+
+def _configured_consents(args: argparse.Namespace) -> str | None:
+    """The project configuration's consent registry (genflag.toml ``consents``), if any."""
+    from ..commands.common import project_config
+    value = project_config(args).get("consents")
+    return str(value) if value else None
 
 
 def _check(args: argparse.Namespace) -> Source:
@@ -93,7 +106,8 @@ def apply_consents(run: RunResult, path: str, project: str | None, as_of: date |
     return annotate_run(run, load_registry(path), as_of=as_of, project=project)
 
 
-def _as_of(text: str | None) -> date | None:
+def parse_as_of(text: str | None) -> date | None:
+    """Parse --as-of (YYYY-MM-DD); None when not given."""
     if not text:
         return None
     try:

@@ -14,11 +14,17 @@ _RTL_CLASSES = frozenset({"R", "AL"})
 
 def clean(value: object, limit: int | None = None) -> str:
     """Return one line of display text: controls dropped, whitespace collapsed, cut to limit with an ellipsis."""
-    text = _CONTROLS.sub(" ", "" if value is None else str(value))
-    text = " ".join(text.split())
+    text = "" if value is None else str(value)
+    if not _already_clean(text):
+        text = " ".join(_CONTROLS.sub(" ", text).split())
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + ELLIPSIS
     return text
+
+
+def _already_clean(text: str) -> bool:
+    """Fast path: printable (no controls or format characters), single-spaced, not padded."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def has_rtl(text: str) -> bool:

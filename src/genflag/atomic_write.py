@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from ..errors import GenflagError
+from .errors import GenflagError
 
 
 def to_bytes(content: str | bytes) -> bytes:

@@ -1,0 +1,122 @@
+"""Check many timelines: in this process, in parallel worker processes, or on a Dask cluster.
+
+Results always come back in input order, whatever the number of workers, and a Ctrl-C
+returns what finished with the rest marked as not checked; no worker is left running.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import multiprocessing
+import signal
+import time
+from typing import Any, Callable, Sequence
+
+from .findings import RunResult, TimelineResult
+from .pipeline import CheckOptions, Checker
+
+Progress = Callable[[TimelineResult], None]
+
+_WORKER_CHECKER: Checker | None = None
+
+
+def _init_worker(options: CheckOptions) -> None:
+    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = Checker(options)
+
+
+def _check_in_worker(path: str) -> dict[str, Any]:
+    assert _WORKER_CHECKER is not None
+    return _WORKER_CHECKER.check_path(path).to_dict()
+
+
+def not_checked(path: str) -> TimelineResult:
+    """The result recorded for a timeline the run did not get to."""
+    return TimelineResult(path, errors=[f"{path}: error: not checked (interrupted)"])
+
+
+def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,
+                progress: Progress | None = None, checker: Checker | None = None) -> RunResult:
+    """Check timelines with ``jobs`` worker processes (1: in this process)."""
+    checker = checker or Checker(options)
+    run = RunResult(rule_pack=checker.pack.describe(), checked_at=checker.checked_at)
+    started = time.perf_counter()
+    if jobs <= 1 or len(paths) <= 1:
+        results = _run_serial(paths, checker, progress, run)
+    else:
+        results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
+    run.results = results
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+def _run_serial(paths: Sequence[str], checker: Checker, progress: Progress | None,
+                run: RunResult) -> list[TimelineResult]:
+    results: list[TimelineResult] = []
+    try:
+        for path in paths:
+            results.append(checker.check_path(path))
+            if progress:
+                progress(results[-1])
+    except KeyboardInterrupt:
+        run.interrupted = True
+        results.extend(not_checked(p) for p in paths[len(results):])
+    return results
+
+
+def _pool_context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _run_pool(paths: Sequence[str], options: CheckOptions, jobs: int, progress: Progress | None,
+              run: RunResult) -> list[TimelineResult]:
+    done: dict[int, TimelineResult] = {}
+    pool = futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
+                                       initializer=_init_worker, initargs=(options,))
+    try:
+        pending = {pool.submit(_check_in_worker, path): index for index, path in enumerate(paths)}
+        for future in futures.as_completed(pending):
+            index = pending[future]
+            done[index] = _result_of(future, paths[index])
+            if progress:
+                progress(done[index])
+    except KeyboardInterrupt:
+        run.interrupted = True
+        _stop(pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [done.get(i) or not_checked(p) for i, p in enumerate(paths)]
+
+
+def _result_of(future: futures.Future, path: str) -> TimelineResult:
+    try:
+        return TimelineResult.from_dict(future.result())
+    except Exception as exc:  # a worker that died (out of memory, crash in an adapter's C code)
+        return TimelineResult(path, errors=[f"{path}: error: worker failed: {type(exc).__name__}: {exc}"])
+
+
+def _stop(pool: futures.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate workers, so none is left running."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.join(timeout=5)
+
+
+def select_shard(paths: Sequence[str], index: int, count: int) -> list[str]:
+    """The deterministic 1/count slice (1-based index) of the inputs: every count-th in sorted order."""
+    ordered = sorted(paths)
+    return [path for position, path in enumerate(ordered) if position % count == index - 1]
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """Parse I/N (1 <= I <= N)."""
+    left, sep, right = spec.partition("/")
+    if not sep or not left.isdigit() or not right.isdigit() or not 1 <= int(left) <= int(right):
+        raise ValueError(f"--shard must be I/N with 1 <= I <= N, got {spec!r}")
+    return int(left), int(right)

@@ -1,0 +1,94 @@
+"""CI output formats: JUnit XML (Jenkins, GitLab), GitHub workflow annotations, JSON lines."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import IO
+
+from ..findings import Finding, RunResult
+from ..plugins import OutputFormat
+from .safe_text import one_line
+from .text import format_finding, format_summary
+
+
+class JunitOutput(OutputFormat):
+    """One test case per timeline, one failure per open finding (cleared ones are noted as skipped)."""
+
+    name = "junit"
+    description = "JUnit XML: a test case per timeline, a failure per finding"
+
+    def render(self, run: RunResult, stream: IO[str]) -> None:
+        """Write the JUnit XML document."""
+        suite = ET.Element("testsuite", name="genflag", tests=str(len(run.results)),
+                           failures=str(sum(1 for r in run.results if _open(r.findings))),
+                           errors=str(sum(1 for r in run.results if r.errors)), time=f"{run.elapsed:.3f}")
+        for result in run.results:
+            case = ET.SubElement(suite, "testcase", classname="genflag.check", name=_xml_text(result.path))
+            for error in result.errors:
+                ET.SubElement(case, "error", message=_xml_text(error)).text = _xml_text(error)
+            for finding in _open(result.findings):
+                failure = ET.SubElement(case, "failure", type=finding.severity,
+                                        message=_xml_text(f"{finding.rule}: {finding.message}"))
+                failure.text = _xml_text(format_finding(finding))
+            cleared = [f for f in result.findings if f.status == "cleared"]
+            if cleared:
+                ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in cleared))
+        stream.write(ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True))
+        stream.write("\n")
+
+
+def _open(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.status == "open"]
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot carry most control characters: escape them visibly."""
+    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff" else f"\\x{ord(ch):02x}"
+                   for ch in text)
+
+
+def _escape_property(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+class GithubOutput(OutputFormat):
+    """GitHub Actions workflow commands: ::error / ::warning / ::notice per finding."""
+
+    name = "github"
+    description = "GitHub workflow annotations (::error file=...::message)"
+
+    LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+    def render(self, run: RunResult, stream: IO[str]) -> None:
+        """Write one annotation per open finding and per unreadable timeline, then a summary notice."""
+        for result in run.results:
+            for error in result.errors:
+                stream.write(f"::error file={_escape_property(result.path)},title=genflag::{_escape_data(error)}\n")
+        for finding in _open(run.findings):
+            title = f"{finding.rule} ({finding.track}@{finding.record_in})" if finding.record_in else finding.rule
+            message = f"{one_line(finding.clip, 120)}: {finding.message}"
+            stream.write(f"::{self.LEVELS[finding.severity]} file={_escape_property(finding.timeline)},"
+                         f"title={_escape_property(title)}::{_escape_data(message)}\n")
+        stream.write(f"::notice title=genflag::{_escape_data(format_summary(run))}\n")
+
+
+class JsonLinesOutput(OutputFormat):
+    """One JSON object per line: each finding, each unreadable timeline, then the summary."""
+
+    name = "jsonl"
+    description = "JSON lines for log pipelines: a line per finding, then a summary line"
+
+    def render(self, run: RunResult, stream: IO[str]) -> None:
+        """Write the lines."""
+        for result in run.results:
+            for error in result.errors:
+                stream.write(json.dumps({"type": "error", "timeline": result.path, "message": error},
+                                        ensure_ascii=False) + "\n")
+            for finding in result.findings:
+                stream.write(json.dumps({"type": "finding", **finding.to_dict()}, ensure_ascii=False) + "\n")
+        stream.write(json.dumps({"type": "summary", **run.summary()}) + "\n")
