@@ -105,6 +105,14 @@ def test_when_file_is_2gb_sparse_then_probed_quickly(tmp_path: Path) -> None:
     assert time.monotonic() - started < 10
     assert facts["media.size"] == 2 * 1024 ** 3 and facts["media.format"] == "jpeg"
     assert "media.unreadable" not in facts
+    assert facts["c2pa.error"] == "not read: jpeg file larger than 64 MiB"
+
+
+def test_when_riff_size_field_lies_then_sdk_not_asked(tmp_path: Path) -> None:
+    path = tmp_path / "liar.webp"
+    path.write_bytes(b"RIFF\xf0\xff\xff\x1fWEBPVP8 " + b"\x00" * 64)
+    facts = facts_of(ProbeRunner(RunnerOptions(use_cache=False)), str(path))
+    assert facts["c2pa.error"].startswith("not read: RIFF size field")
 
 
 def test_when_jpeg_is_corrupt_then_probe_errors_are_facts(tmp_path: Path) -> None:
@@ -171,16 +179,16 @@ def test_when_target_is_a_sequence_then_first_middle_last_sampled(tmp_path: Path
     probes = load_probes()
     facts = facts_of(ProbeRunner(RunnerOptions(use_cache=False), probes), str(tmp_path / pattern))
     assert facts["media.sequence"] is True
-    assert facts["media.frames_sampled"] == [1001, 1050, 1100]
+    assert facts["media.frames_sampled"] == [1001, 1051, 1100]
     assert facts["media.frame_count"] == 100
     assert facts["exr.software"] == ["Nuke", "Runway"]
 
 
 def test_when_sequence_frames_are_given_then_missing_ones_reported(tmp_path: Path) -> None:
     _sequence(tmp_path, range(1, 6))
-    facts = facts_of(runner(tmp_path, CountingProbe()), str(tmp_path / "shot.####.exr"), range(1, 11))
-    assert facts["media.frames_sampled"] == [1, 6, 10]
-    assert facts["media.frames_missing"] == [6, 10]
+    facts = facts_of(runner(tmp_path, CountingProbe()), str(tmp_path / "shot.####.exr"), range(1, 12))
+    assert facts["media.frames_sampled"] == [1, 6, 11]
+    assert facts["media.frames_missing"] == [6, 11]
     assert "media.missing" not in facts
 
 
@@ -265,7 +273,7 @@ def test_when_two_processes_share_a_cache_then_both_succeed(tmp_path: Path) -> N
                               stdout=subprocess.PIPE, text=True) for k in (0, 1)]
     outputs = [p.communicate(timeout=120)[0].split() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    assert outputs == [["30", "0"], ["30", "0"]]
+    assert outputs == [["25", "0"], ["25", "0"]]  # 20 own files + 5 of the shared first ten
     warm = ProbeRunner(RunnerOptions(cache_dir=cache))
     warm.run([MediaTarget(p) for p in paths])
     assert warm.stats["cached"] == 40

@@ -100,11 +100,12 @@ def _result_of(future: futures.Future, path: str) -> TimelineResult:
 
 def _stop(pool: futures.ProcessPoolExecutor) -> None:
     """Cancel what has not started and terminate workers, so none is left running."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in processes:
         process.join(timeout=5)
 
 

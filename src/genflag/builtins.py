@@ -16,8 +16,9 @@ BUILTINS: dict[str, dict[str, str]] = {
     },
     "collector": {
         "assets": "genflag.collectors.assets:AssetsCollector",
+        "media": "genflag.collectors.media:MediaCollector",
     },
-    "probe": {},
+    "probe": {},  # filled from genflag.probes.BUILTIN_PROBES below
     "report": {
         "html": "genflag.reports.html:HtmlReport",
         "csv": "genflag.reports.csv_report:CsvReport",
@@ -38,6 +39,8 @@ def _lazy(target: str) -> Callable[[], Any]:
 
 def register(registry: Any) -> None:
     """Register every built-in plugin with the registry."""
+    from .probes import BUILTIN_PROBES
+    BUILTINS["probe"].update(BUILTIN_PROBES)
     for kind, plugins in BUILTINS.items():
         for name, target in plugins.items():
             registry.register(kind, name, _lazy(target))

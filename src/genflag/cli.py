@@ -22,11 +22,14 @@ from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
 COMMAND_MODULES = (
     "genflag.commands.check",
     "genflag.commands.rules_cmd",
+    "genflag.commands.probe",
     "genflag.commands.annotate",
     "genflag.commands.diff",
     "genflag.commands.report",
     "genflag.commands.credits",
     "genflag.commands.publish",
+    "genflag.commands.merge",
+    "genflag.commands.config_cmd",
     "genflag.commands.plugins_cmd",
 )
 

@@ -55,7 +55,7 @@ def check_on_dask(paths: Sequence[str], options: CheckOptions, address: str,
         tasks = client.map(dask_check, list(paths), options=options, pure=False)
         index_of = {task.key: i for i, task in enumerate(tasks)}
         try:
-            for task in as_completed(tasks):
+            for task in as_completed(tasks, loop=client.loop):
                 index = index_of[task.key]
                 done[index] = _result(task, paths[index])
                 if progress:

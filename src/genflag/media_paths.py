@@ -21,7 +21,7 @@ def url_to_path(target: str) -> str | None:
     """Return a local filesystem path for a target (plain path or file:// URL), None for other schemes."""
     if re.match(r"^[A-Za-z]:[\\/]", target):  # Windows drive path
         return target
-    parts = urlsplit(target)
+    parts = urlsplit(target, allow_fragments=False)  # "#" in a file URL is a frame placeholder
     if parts.scheme in ("", "file"):
         path = unquote(parts.path) if parts.scheme == "file" else target
         if parts.scheme == "file" and parts.netloc not in ("", "localhost"):

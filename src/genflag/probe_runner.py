@@ -108,7 +108,7 @@ class ProbeRunner:
             self._cache.close()
             self._cache = None
 
-    def __enter__(self) -> "ProbeRunner":
+    def __enter__(self) -> ProbeRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -236,8 +236,10 @@ class ProbeRunner:
     def _map(self, func: Callable[[T], R], items: Sequence[T]) -> list[R]:
         if len(items) <= 1 or self.options.jobs <= 1:
             return [func(item) for item in items]
+        size = max(1, len(items) // (self.options.jobs * 8))  # chunks: fewer futures, still balanced
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
         with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="genflag-probe") as pool:
-            return list(pool.map(func, items))
+            return [r for done in pool.map(lambda chunk: [func(i) for i in chunk], chunks) for r in done]
 
     def _open_cache(self) -> ProbeCache | None:
         if not self.options.use_cache:

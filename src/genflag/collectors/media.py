@@ -19,11 +19,11 @@ from ..probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
 
 
 class MediaCollector(Collector):
-    """Add media provenance facts (c2pa, xmp, png, exif, exr, sidecar, iptc, media) to clips."""
+    """Add media provenance facts (c2pa, xmp, png, exif, exr, dpx, sidecar, iptc, media) to clips."""
 
     name = "media"
     order = 50
-    description = "probe the media files behind clips: C2PA, XMP, PNG/EXIF generator metadata, EXR headers, sidecars"
+    description = "probe the media files behind clips: C2PA, XMP, PNG/EXIF generator metadata, EXR/DPX headers, sidecars"
 
     def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         """Probe every clip's media once per unique file and add the facts to each clip."""

@@ -16,7 +16,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the probe subcommand."""
     parser = subparsers.add_parser(
         "probe", help="print the provenance facts found in media files",
-        description="Print every fact each media probe (c2pa, xmp, png, exif, exr, sidecar) finds, "
+        description="Print every fact each media probe (c2pa, xmp, png, exif, exr, dpx, sidecar) finds, "
                     "so you can see what rules can match. MEDIA may be a path, a file:// URL or an "
                     "image-sequence pattern (shot.####.exr, shot.%%04d.exr).")
     parser.add_argument("media", nargs="+", metavar="MEDIA", help="media files, file:// URLs or sequence patterns")

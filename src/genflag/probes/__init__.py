@@ -7,5 +7,6 @@ BUILTIN_PROBES: dict[str, str] = {
     "png": "genflag.probes.png_text:PngTextProbe",
     "exif": "genflag.probes.exif:ExifProbe",
     "exr": "genflag.probes.exr:ExrProbe",
+    "dpx": "genflag.probes.dpx:DpxProbe",
     "sidecar": "genflag.probes.sidecar:SidecarProbe",
 }

@@ -22,6 +22,10 @@ from .sniff import C2PA_FORMATS, MIME_TYPES, sniff
 #: SDK settings: never touch the network.
 OFFLINE_SETTINGS = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
+#: The SDK reads these formats whole into memory (about 3x the file size): larger files are not handed to it.
+WHOLE_FILE_FORMATS = frozenset({"jpeg", "gif", "svg", "webp"})
+MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
+_RIFF_FORMATS = frozenset({"webp", "wav", "avi"})
 _REMOTE_URL = re.compile(r"remote manifest.*?(https?://\S+)", re.IGNORECASE)
 _local = threading.local()
 
@@ -41,13 +45,25 @@ class C2paProbe(MediaProbe):
         """Return c2pa.* facts (c2pa.present false when there is no manifest)."""
         fmt = sniff(head)
         facts: dict[str, Any] = {"c2pa.present": False}
-        if fmt in C2PA_FORMATS:
+        refusal = sdk_refusal(fmt, head, os.path.getsize(path))
+        if refusal:
+            facts["c2pa.error"] = refusal
+        elif fmt in C2PA_FORMATS:
             facts = read_embedded(path, fmt)
         if not facts.get("c2pa.present"):
             sidecar = find_manifest_sidecar(path)
             if sidecar is not None:
                 facts = {**facts, **read_sidecar(path, fmt, sidecar)}
         return facts
+
+
+def sdk_refusal(fmt: str, head: bytes, size: int) -> str | None:
+    """Return why a file is not handed to the SDK (too big to read whole, inconsistent RIFF size), or None."""
+    if fmt in WHOLE_FILE_FORMATS and size > MAX_WHOLE_FILE_BYTES:
+        return f"not read: {fmt} file larger than {MAX_WHOLE_FILE_BYTES // (1024 * 1024)} MiB"
+    if fmt in _RIFF_FORMATS and int.from_bytes(head[4:8], "little") + 8 > size + 1:
+        return "not read: RIFF size field larger than the file (truncated or corrupt)"
+    return None
 
 
 def offline_context() -> Any:

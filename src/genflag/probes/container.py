@@ -1,7 +1,7 @@
 """Read a file's container metadata once (PNG chunks, JPEG/TIFF/WebP markers) for several probes.
 
-Only metadata is read: PNG image data chunks are skipped with seek, Pillow image objects are
-built from their plugin class (markers only, never ``load()``), and every size is bounded so
+Only metadata is read: PNG chunks and JPEG segments are walked with seek up to the image data,
+TIFF/WebP headers are parsed by Pillow's plugin classes (never ``load()``), and every size is bounded so
 a hostile file cannot exhaust memory. The parse is memoised per (path, size, mtime) so the
 png, exif and xmp probes share it.
 """
@@ -24,6 +24,8 @@ MAX_TEXT_CHUNK = 4 * 1024 * 1024
 MAX_TEXT_TOTAL = 16 * 1024 * 1024
 MAX_CHUNKS = 100_000
 MAX_WEBP_BYTES = 64 * 1024 * 1024
+MAX_SEGMENTS = 10_000
+_XMP_APP1 = b"http://ns.adobe.com/xap/1.0/\x00"
 _TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"IHDR")
 _PNG_ALPHA_MODES = ("RGBA", "LA", "RGBa", "La", "PA")
 
@@ -74,7 +76,9 @@ def read_container(path: str, fmt: str) -> Container:
 def _read(path: str, fmt: str, size: int) -> Container:
     if fmt == "png":
         return read_png(path)
-    if fmt in ("jpeg", "tiff", "webp"):
+    if fmt == "jpeg":
+        return read_jpeg(path)
+    if fmt in ("tiff", "webp"):
         return _read_pillow(path, fmt, size)
     return Container(fmt)
 
@@ -140,13 +144,66 @@ def _call_chunk(stream: PngImagePlugin.PngStream, cid: bytes, pos: int, length: 
     return True
 
 
+def read_jpeg(path: str) -> Container:
+    """Walk a JPEG's marker segments up to the image data, keeping the EXIF and XMP APP1 blocks."""
+    out = Container("jpeg")
+    with open(path, "rb") as fp:
+        if fp.read(2) != b"\xff\xd8":
+            raise ValueError("not a JPEG file (no SOI marker)")
+        for _ in range(MAX_SEGMENTS):
+            code = _next_marker(fp, out)
+            if code is None or code in (0xD9, 0xDA):  # EOI, or SOS: the metadata is over
+                return out
+            if 0xD0 <= code <= 0xD7 or code == 0x01:  # markers without a length
+                continue
+            if not _jpeg_segment(fp, code, out):
+                return out
+    out.warnings.append(f"stopped after {MAX_SEGMENTS} JPEG segments")
+    return out
+
+
+def _next_marker(fp: Any, out: Container) -> int | None:
+    first = fp.read(1)
+    if first != b"\xff":
+        out.warnings.append("corrupt JPEG: no marker where one was expected" if first else "truncated JPEG")
+        return None
+    for _ in range(64):  # 0xFF fill bytes may pad a marker
+        code = fp.read(1)
+        if not code:
+            out.warnings.append("truncated JPEG")
+            return None
+        if code != b"\xff":
+            return code[0]
+    out.warnings.append("corrupt JPEG: endless fill bytes")
+    return None
+
+
+def _jpeg_segment(fp: Any, code: int, out: Container) -> bool:
+    raw = fp.read(2)
+    if len(raw) < 2 or struct.unpack(">H", raw)[0] < 2:
+        out.warnings.append("corrupt JPEG: bad segment length")
+        return False
+    length = struct.unpack(">H", raw)[0] - 2
+    if code != 0xE1:
+        fp.seek(length, os.SEEK_CUR)
+        return True
+    data = fp.read(length)
+    if len(data) < length:
+        out.warnings.append("truncated JPEG segment")
+        return False
+    if data.startswith(b"Exif\x00\x00") and out.exif is None:
+        out.exif = _exif_from_bytes(data, out)
+    elif data.startswith(_XMP_APP1) and out.xmp is None:
+        out.xmp = data[len(_XMP_APP1):]
+    return True
+
+
 def _read_pillow(path: str, fmt: str, size: int) -> Container:
-    from PIL import JpegImagePlugin, TiffImagePlugin, WebPImagePlugin
+    from PIL import TiffImagePlugin, WebPImagePlugin
 
     if fmt == "webp" and size > MAX_WEBP_BYTES:
         return Container(fmt, warnings=[f"WebP larger than {MAX_WEBP_BYTES} bytes: metadata not read"])
-    plugin = {"jpeg": JpegImagePlugin.JpegImageFile, "tiff": TiffImagePlugin.TiffImageFile,
-              "webp": WebPImagePlugin.WebPImageFile}[fmt]
+    plugin = {"tiff": TiffImagePlugin.TiffImageFile, "webp": WebPImagePlugin.WebPImageFile}[fmt]
     with open(path, "rb") as fp:
         image = plugin(fp)  # parses headers and markers only; pixels are never loaded
         out = Container(fmt, mode=image.mode, size=image.size)

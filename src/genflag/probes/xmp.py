@@ -44,7 +44,7 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "history.action": (ST_EVT, "action"),
 }
 _CONTAINER_FORMATS = ("jpeg", "png", "tiff", "webp")
-_SKIP_FORMATS = ("exr", "dpx", "unknown")
+_SKIP_FORMATS = ("exr", "dpx", "unknown")  # headers of their own; unknown files are not scanned
 
 
 class XmpProbe(MediaProbe):

@@ -1,0 +1,50 @@
+"""`genflag config show`: the effective configuration and where each value came from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..config import find_config
+from ..errors import EXIT_OK
+from .common import default_jobs, effective, project_config
+
+#: key -> (built-in default, argparse attribute or None when there is no command-line option)
+SETTINGS = {
+    "rules": ([], None), "default_rules": (True, None), "severity": ({}, None), "disable": ([], None),
+    "media_roots": ({}, None), "asset_config": (None, None), "fail_on": ("error", None),
+    "exclude": ([], None), "jobs": (None, None), "probe": (True, None), "cache_dir": (None, None),
+    "rate": (None, None), "scheduler": (None, None), "consents": (None, None), "credits": ({}, None),
+    "kitsu": ({}, None),
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `genflag config show`."""
+    parser = subparsers.add_parser("config", help="show the effective project configuration")
+    sub = parser.add_subparsers(dest="config_command", metavar="ACTION", parser_class=type(parser))
+    sub.required = True
+    show = sub.add_parser("show", help="print each setting, its value and where it came from")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(run=run_show)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print the effective configuration."""
+    config = project_config(args)
+    rows = {}
+    for key, (default, attr) in SETTINGS.items():
+        value, source = effective(args, key, default, attr or f"_no_cli_{key}")
+        if key == "jobs" and value is None:
+            value, source = default_jobs(), "default (CPU count)"
+        rows[key] = {"value": value, "source": source}
+    found = find_config()
+    if args.format == "json":
+        json.dump({"config_file": config.path, "settings": rows}, sys.stdout, indent=2, default=str)
+        print()
+        return EXIT_OK
+    print(f"configuration file: {found[0] if found else 'none (searched from the working folder upwards)'}")
+    for key, row in rows.items():
+        print(f"  {key:<14} = {json.dumps(row['value'], default=str):<40} # {row['source']}")
+    return EXIT_OK

@@ -1,0 +1,80 @@
+"""`genflag merge PARTS... -o RESULT`: combine `check --shard I/N` partial results into one run's result."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from typing import Any
+
+from ..atomic_write import write_atomic
+from ..errors import GenflagError, UsageError
+from ..findings import RunResult, TimelineResult
+from ..plugins import registry
+from ..schemas_util import validator
+from .common import FAIL_ON, exit_code
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the merge subcommand."""
+    parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`")
+    parser.add_argument("parts", nargs="+", metavar="PART")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the merged result here (default: stdout)")
+    parser.add_argument("--format", default="json", help="output format of the merged result (default: json)")
+    parser.add_argument("--fail-on", choices=FAIL_ON, default="error")
+    parser.set_defaults(run=run)
+
+
+def _load(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise GenflagError(exc.strerror or str(exc), path) from None
+    except json.JSONDecodeError as exc:
+        raise GenflagError(f"not JSON: {exc.msg} at line {exc.lineno}", path) from None
+    errors = list(validator("findings.schema.json").iter_errors(data))
+    if errors:
+        raise GenflagError(f"not a genflag result: {errors[0].message}", path)
+    if "shard" not in data:
+        raise GenflagError("not a partial result (written without --shard)", path)
+    return data
+
+
+def merge_parts(parts: list[dict[str, Any]], names: list[str]) -> RunResult:
+    """Merge shard documents into the result one run over all inputs gives (input order kept)."""
+    first = parts[0]["shard"]
+    count, inputs = first["count"], first["inputs"]
+    seen: dict[int, str] = {}
+    for data, name in zip(parts, names):
+        shard = data["shard"]
+        if shard["count"] != count or shard["inputs"] != inputs:
+            raise GenflagError("belongs to a different run (its inputs or shard count differ)", name)
+        if shard["index"] in seen:
+            raise GenflagError(f"shard {shard['index']}/{count} given twice (also {seen[shard['index']]})", name)
+        seen[shard["index"]] = name
+    missing = sorted(set(range(1, count + 1)) - set(seen))
+    if missing:
+        raise UsageError(f"missing shard(s) {', '.join(f'{i}/{count}' for i in missing)}")
+    by_path = {t["path"]: t for data in parts for t in data["timelines"]}
+    runs = [RunResult.from_dict(data) for data in parts]
+    return RunResult(results=[TimelineResult.from_dict(by_path[p]) for p in inputs],
+                     rule_pack=runs[0].rule_pack, checked_at=min(r.checked_at for r in runs),
+                     elapsed=max(r.elapsed for r in runs), interrupted=any(r.interrupted for r in runs))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Merge the parts and write the result."""
+    merged = merge_parts([_load(p) for p in args.parts], list(args.parts))
+    try:
+        output = registry.get("output", args.format)()
+    except (KeyError, ImportError) as exc:
+        raise UsageError(str(exc).strip('"')) from None
+    buffer = io.StringIO()
+    output.render(merged, buffer)
+    if args.output:
+        write_atomic(args.output, buffer.getvalue())
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return exit_code(merged, args.fail_on)
