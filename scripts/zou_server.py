@@ -11,8 +11,9 @@ What it does (idempotent, a few seconds when everything is already there):
 1. Debian's ``postgresql`` and ``redis-server``: installed with apt-get when missing
    (``apt-get update`` first when the package lists are empty or stale), which needs root.
 2. The PostgreSQL ``main`` cluster of the newest installed major version, started with
-   ``pg_ctlcluster`` when it is down (and then stopped again by ``stop``); a role and a
-   database made with psql/createdb.
+   ``pg_ctlcluster`` when it is down; a role and a database made with psql/createdb. A cluster
+   this script started is stopped (by its PID) by the last server started from the same cache
+   directory to stop, so two test sessions can share it.
 3. A private ``redis-server`` on a free loopback port (``--daemonize yes --pidfile``).
 4. ``zou==1.0.97`` and ``gazu==1.3.1`` in a separate virtual environment under the cache
    directory (``$GENFLAG_ZOU_HOME``, default ``~/.cache/genflag-zou``), never in genflag's.
@@ -39,9 +40,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 ZOU_VERSION = "1.0.97"
 GAZU_VERSION = "1.3.1"
@@ -71,8 +72,8 @@ class ServerInfo:
     state_dir: str
     gunicorn_pid: int = 0
     redis_pid: int = 0
-    postgres_pid: int = 0
     started_postgres: bool = False
+    user_file: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     log: str = ""
 
@@ -90,7 +91,8 @@ def run(cmd: list[str], timeout: float = 300, env: dict[str, str] | None = None,
         cwd: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing its output; raise StartFailed with its tail when it fails."""
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
+                              check=False)
     except subprocess.TimeoutExpired as exc:
         raise StartFailed(f"{cmd[0]} {' '.join(cmd[1:3])}: timed out after {timeout:.0f}s") from exc
     if check and proc.returncode != 0:
@@ -310,11 +312,11 @@ def init_zou(bin_dir: Path, cluster: Cluster, env: dict[str, str], secrets_: dic
 def start_gunicorn(bin_dir: Path, env: dict[str, str], state: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start gunicorn serving zou on a free loopback port; return the process and its URL."""
     port = free_port()
-    log = open(state / "gunicorn.log", "ab")
-    proc = subprocess.Popen([str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120",
-                             "zou.app:app"], env=env, cwd=str(state), stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
-    log.close()
+    cmd = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120",
+           "--no-control-socket", "zou.app:app"]
+    with open(state / "gunicorn.log", "ab") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(cmd, env=env, cwd=str(state), stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
     return proc, f"http://127.0.0.1:{port}"
 
 
@@ -363,7 +365,7 @@ def start(state_dir: Path | None = None, fresh: bool = False) -> tuple[ServerInf
             if os.geteuid() != 0:
                 raise CannotStart("not root: cannot start the PostgreSQL cluster or create its role")
             cluster, info.started_postgres = ensure_cluster()
-            info.postgres_pid = postmaster_pid(cluster) if info.started_postgres else 0
+            claim_postgres(home, cluster, info)
             secrets_, new = load_secrets(home)
             info.password = secrets_["admin_password"]
             ensure_database(cluster, secrets_, fresh or new)
@@ -376,18 +378,61 @@ def start(state_dir: Path | None = None, fresh: bool = False) -> tuple[ServerInf
             timings["init"] = time.monotonic() - t0
         proc, info.host = start_gunicorn(bin_dir, env, state)
         info.gunicorn_pid = proc.pid
+        Path(info.user_file).write_text(json.dumps([os.getpid(), proc.pid]))
         wait_ready(proc, info.host, state / "gunicorn.log")
     except BaseException:
         stop(info)
         raise
     timings["ready"] = time.monotonic() - t0
     info.timings = {k: round(v, 2) for k, v in timings.items()}
-    (state / "server.json").write_text(json.dumps(asdict(info)))
+    server_json = state / "server.json"
+    server_json.touch(mode=0o600)
+    server_json.write_text(json.dumps(asdict(info)))
     return info, proc
 
 
+# The PostgreSQL cluster is shared by every server started from the same home directory (two test
+# sessions may run at once): each registers itself under users/, and the cluster, when this script
+# started it (postgres-owner.json), is stopped by the last one to leave.
+
+def claim_postgres(home: Path, cluster: Cluster, info: ServerInfo) -> None:
+    """Register this server as a user of the cluster; remember the postmaster when we started it."""
+    users = home / "users"
+    users.mkdir(parents=True, exist_ok=True)
+    user = users / f"{os.getpid()}-{secrets.token_hex(4)}.json"
+    user.write_text(json.dumps([os.getpid()]))
+    info.user_file = str(user)
+    if info.started_postgres:
+        owner = {"pid": postmaster_pid(cluster), "data_dir": str(cluster.data_dir)}
+        (home / "postgres-owner.json").write_text(json.dumps(owner))
+
+
+def release_postgres(home: Path, info: ServerInfo) -> list[str]:
+    """Unregister this server; stop the cluster by PID when we started it and nobody uses it now."""
+    if info.user_file:
+        Path(info.user_file).unlink(missing_ok=True)
+    users = home / "users"
+    for entry in users.glob("*.json") if users.is_dir() else []:
+        try:
+            pids = json.loads(entry.read_text())
+        except (OSError, ValueError):
+            pids = []
+        if any(alive(int(pid)) for pid in pids):
+            return []
+        entry.unlink(missing_ok=True)
+    owner_file = home / "postgres-owner.json"
+    if not owner_file.exists():
+        return []
+    owner = json.loads(owner_file.read_text())
+    owner_file.unlink()
+    current = postmaster_pid(Cluster("", "", 0, True, Path(owner["data_dir"])))
+    if not owner.get("pid") or owner["pid"] != current:
+        return []  # restarted by someone else since: not ours to stop
+    return stop_pid("postgres", current, signal.SIGINT)  # SIGINT: fast shutdown
+
+
 def stop(info: ServerInfo, proc: subprocess.Popen[bytes] | None = None) -> list[str]:
-    """Stop gunicorn, redis and (when we started it) postgres, each by its PID."""
+    """Stop gunicorn and redis by PID, and postgres when we started it and no other server uses it."""
     problems = []
     if proc is not None and proc.poll() is None:
         proc.terminate()
@@ -400,8 +445,8 @@ def stop(info: ServerInfo, proc: subprocess.Popen[bytes] | None = None) -> list[
         problems += stop_pid("gunicorn", info.gunicorn_pid, signal.SIGTERM)
     if info.redis_pid:
         problems += stop_pid("redis-server", info.redis_pid, signal.SIGTERM)
-    if info.started_postgres and info.postgres_pid:
-        problems += stop_pid("postgres", info.postgres_pid, signal.SIGINT)  # SIGINT: fast shutdown
+    with locked(home_dir() / "lock"):
+        problems += release_postgres(home_dir(), info)
     return problems
 
 
@@ -442,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 0
     try:
-        info, proc = start(state, fresh=args.fresh)
+        info, _proc = start(state, fresh=args.fresh)
     except CannotStart as exc:
         print(f"cannot start zou: {exc}", file=sys.stderr)
         return 3

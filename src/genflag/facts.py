@@ -254,7 +254,8 @@ CORE_FIELD_DOCS: dict[str, str] = {
 
 #: Fields set by the pipeline (not resolved from the clip) and media facts the media collector adds.
 PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules")
-MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.frames_probed")
+MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.format",
+                          "media.sequence", "media.frames_sampled", "media.frames_missing", "media.frame_count")
 
 
 def known_fields() -> set[str]:

@@ -162,7 +162,8 @@ class Checker:
             message=render_message(rule.message, place.facts, match),
             evidence=[Evidence(hit[0], _jsonable(hit[1]), hit[2], sel, _source_of(hit[0]))
                       for sel, hit in match.evidence],
-            requires=match.requires, tool=rule.tool, vendor=rule.vendor, tags=list(rule.tags),
+            requires=match.requires, tool=match.captures.get("tool") or match.captures.get("generator") or rule.tool,
+            vendor=match.captures.get("vendor") or rule.vendor, tags=list(rule.tags),
             status="cleared" if cleared else "open", context=match.context.id if match.context else None,
             credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
             review=review if cleared else None, captures=dict(match.captures))

@@ -1,4 +1,8 @@
-"""A loopback HTTP proxy in front of the real Zou server that answers 500 to chosen requests."""
+"""A loopback HTTP proxy in front of the real Zou server that fails chosen requests.
+
+A fault maps (method, path substring) to ``"500"`` (answer HTTP 500) or ``"drop"`` (close the
+connection without answering, as a server that goes away does).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,19 @@ import contextlib
 import http.client
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 from urllib.parse import urlparse
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
 
 class FaultProxy(ThreadingHTTPServer):
-    """Forward every request to the upstream server, except (method, path-substring) faults."""
+    """Forward every request to the upstream server, except the faulty ones."""
 
     daemon_threads = True
 
-    def __init__(self, upstream: str, faults: set[tuple[str, str]]) -> None:
+    def __init__(self, upstream: str, faults: dict[tuple[str, str], str]) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         parsed = urlparse(upstream)
         self.upstream = (parsed.hostname or "127.0.0.1", parsed.port or 80)
@@ -34,13 +38,18 @@ class FaultProxy(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: FaultProxy
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+    def log_message(self, format: str, *args: object) -> None:
         return
 
     def _handle(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if any(self.command == method and part in self.path for method, part in self.server.faults):
-            self.server.injected.append(f"{self.command} {self.path}")
+        fault = next((kind for (method, part), kind in self.server.faults.items()
+                      if self.command == method and part in self.path), None)
+        if fault:
+            self.server.injected.append(f"{fault} {self.command} {self.path}")
+            if fault == "drop":
+                self.close_connection = True
+                return None
             return self._reply(500, {"Content-Type": "application/json"},
                                json.dumps({"message": "injected failure", "stacktrace": ""}).encode())
         conn = http.client.HTTPConnection(*self.server.upstream, timeout=30)
@@ -64,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def fault_proxy(upstream: str, faults: set[tuple[str, str]]) -> Iterator[FaultProxy]:
+def fault_proxy(upstream: str, faults: dict[tuple[str, str], str]) -> Iterator[FaultProxy]:
     """Run a FaultProxy in a thread for the duration of the block."""
     proxy = FaultProxy(upstream, faults)
     thread = threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

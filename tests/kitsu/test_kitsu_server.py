@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import uuid
 from typing import Any
 
 import pytest
@@ -14,9 +15,9 @@ from tests.kitsu.fault_proxy import fault_proxy
 
 require_plugin()
 
-import gazu  # noqa: E402
-from genflag_kitsu.content import marker_digest  # noqa: E402
-from genflag_kitsu.writer import KitsuWriter  # noqa: E402
+import gazu
+from genflag_kitsu.content import marker_digest
+from genflag_kitsu.writer import KitsuWriter
 
 CUT = (finding("SQ010_SH010_runway_bg_v002", clip_index=0),
        finding("SQ010_SH020_faceswap_v001", rule="likeness.faceswap", category="likeness.face",
@@ -47,7 +48,7 @@ def test_when_cut_is_published_then_each_flagged_shot_gets_status_details_and_on
     assert len(comments) == 1
     text = comments[0]["text"]
     assert "genai.video.runway" in text and "01:00:00:00–01:00:02:00" in text
-    assert "`SQ010_SH010_runway_bg_v002`" in text and "`clip.name` matched `runway`" in text
+    assert "`SQ010_SH010_runway_bg_v002`" in text and "  - evidence: `clip.name` matched `runway`" in text
     assert marker_digest(text)
     data, comments = shot_state(admin, project, "SH020")
     assert data["genai_status"] == "consent-missing"
@@ -82,7 +83,7 @@ def test_when_findings_change_then_the_same_comment_is_updated(
     assert data["genai_status"] == "cleared"
     assert data["genai_details"] == "categories: generative.image, generative.video; tools: Midjourney, Runway"
     assert [c["id"] for c in after] == [before[0]["id"]]
-    assert "genai.image.midjourney" in after[0]["text"] and "cleared by sup.jane" in after[0]["text"]
+    assert "genai.image.midjourney" in after[0]["text"] and "  - cleared by sup.jane" in after[0]["text"]
     assert marker_digest(after[0]["text"]) != marker_digest(before[0]["text"])
 
 
@@ -168,6 +169,16 @@ def test_a_human_comment_is_left_alone_and_the_writer_adds_its_own(
     assert [c["text"] for c in comments if c["id"] == human["id"]] == ["Looks good, check the sky."]
 
 
+def test_task_status_option_moves_the_review_task_when_the_comment_is_posted(
+        admin: Any, project: dict[str, Any], options: dict[str, Any]) -> None:
+    summary = publish(options, CUT[0], task_status="wfa")
+    assert summary.errors == []
+    task = gazu.task.get_task_by_entity(project["shots"]["SH010"], project["task_type"], client=admin)
+    assert gazu.task.get_task_status(task["task_status_id"], client=admin)["short_name"] == "wfa"
+    untouched = gazu.task.get_task_by_entity(project["shots"]["SH020"], project["task_type"], client=admin)
+    assert gazu.task.get_task_status(untouched["task_status_id"], client=admin)["short_name"] != "wfa"
+
+
 def test_when_the_password_is_wrong_then_one_clear_error_and_nothing_written(
         admin: Any, project: dict[str, Any], options: dict[str, Any]) -> None:
     summary = publish({**options, "password": "not-the-password"}, *CUT)
@@ -186,21 +197,66 @@ def test_when_the_server_is_unreachable_then_one_clear_error(options: dict[str, 
     assert f"cannot reach http://127.0.0.1:{port}" in summary.errors[0]
 
 
+def test_when_the_api_url_is_wrong_then_the_error_says_where_the_api_is(options: dict[str, Any]) -> None:
+    summary = publish({**options, "host": options["host"] + "/api"}, *CUT)
+    assert len(summary.errors) == 1
+    assert f"no Kitsu API at {options['host']}/api (behind Kitsu's web server" in summary.errors[0]
+
+
+def test_when_a_shot_only_name_is_ambiguous_then_that_shot_errors(
+        admin: Any, project: dict[str, Any], options: dict[str, Any]) -> None:
+    other = gazu.shot.new_sequence(project["project"], "SQ020", client=admin)
+    gazu.shot.new_shot(project["project"], other, "SH010", client=admin)
+    summary = publish(options, CUT[0], CUT[1], pattern=r"_(?P<shot>SH\d+)_")
+    assert summary.changed == 1
+    assert summary.errors == [("kitsu: SH010: 2 shots match (SQ010/SH010, SQ020/SH010): add the sequence to the "
+                               "pattern (clips: SQ010_SH010_runway_bg_v002)")]
+
+
+def test_episodes_of_a_tv_show_are_matched_and_created_from_captures(admin: Any, options: dict[str, Any]) -> None:
+    name = f"genflag-tv-{uuid.uuid4().hex[:8]}"
+    show = gazu.project.new_project(name, production_type="tvshow", client=admin)
+    clip = finding("plate_v001", captures={"episode": "E01", "sequence": "SQ010", "shot": "SH010"})
+    created = publish({**options, "project": name}, clip, create_missing=True, create_task=True)
+    assert created.errors == [] and created.changed == 1
+    episode = gazu.shot.get_episode_by_name(show, "E01", client=admin)
+    sequence = gazu.shot.get_sequence_by_name(show, "SQ010", episode=episode, client=admin)
+    assert gazu.shot.get_shot_by_name(sequence, "SH010", client=admin)["data"]["genai_status"] == "needs-approval"
+    again = publish({**options, "project": name}, clip)
+    assert again.errors == [] and (again.changed, again.unchanged) == (0, 1)
+
+
 def test_when_the_server_fails_mid_batch_then_that_shot_errors_and_the_rest_continue(
         zou: Any, admin: Any, project: dict[str, Any], options: dict[str, Any]) -> None:
     third = finding("SQ010_SH030_runway_v003", clip_index=2)
     broken = project["shots"]["SH020"]["id"]
-    with fault_proxy(zou.host, {("PUT", f"/data/entities/{broken}")}) as proxy:
+    with fault_proxy(zou.host, {("PUT", f"/data/entities/{broken}"): "500"}) as proxy:
         summary = publish({**options, "host": proxy.url}, CUT[0], CUT[1], third)
     assert proxy.injected
     assert len(summary.errors) == 1
     assert summary.errors[0].startswith("kitsu: SQ010/SH020: update shot metadata: Kitsu server error (HTTP 500)")
-    assert summary.changed == 3
+    assert "(clips: SQ010_SH020_faceswap_v001)" in summary.errors[0]
+    assert summary.changed == 2
     assert shot_state(admin, project, "SH010")[0]["genai_status"] == "needs-approval"
     assert shot_state(admin, project, "SH030")[0]["genai_status"] == "needs-approval"
     assert "genai_status" not in shot_state(admin, project, "SH020")[0]
     healed = publish(options, CUT[0], CUT[1], third)
     assert healed.errors == [] and (healed.changed, healed.unchanged) == (1, 2)
+
+
+def test_when_the_connection_is_lost_mid_batch_then_it_stops_and_lists_what_was_not_done(
+        zou: Any, admin: Any, project: dict[str, Any], options: dict[str, Any]) -> None:
+    third = finding("SQ010_SH030_runway_v003", clip_index=2)
+    broken = project["shots"]["SH020"]["id"]
+    with fault_proxy(zou.host, {("PUT", f"/data/entities/{broken}"): "drop"}) as proxy:
+        summary = publish({**options, "host": proxy.url}, CUT[0], CUT[1], third)
+    assert proxy.injected
+    assert len(summary.errors) == 1
+    assert summary.errors[0].startswith(f"kitsu: SQ010/SH020: update shot metadata: cannot reach {proxy.url}")
+    assert summary.errors[0].endswith("stopped, not done: SQ010/SH020, SQ010/SH030")
+    assert summary.changed == 1
+    assert shot_state(admin, project, "SH010")[0]["genai_status"] == "needs-approval"
+    assert "genai_status" not in shot_state(admin, project, "SH030")[0]
 
 
 def test_the_writer_is_found_through_its_entry_point_and_publishes(

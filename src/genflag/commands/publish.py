@@ -15,7 +15,7 @@ from ..inputs import expand_inputs
 from ..pipeline import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
-from .common import add_check_options, check_options, parse_adapter_args
+from .common import add_check_options, check_options, parse_adapter_args, project_config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "assets":
         return publish_assets.run(args)
     writer = _writer(args.to)
-    options: dict[str, Any] = parse_adapter_args(args.option, option="--option")
+    configured = project_config(args).get(args.to, {}) or {}
+    options: dict[str, Any] = {**configured, **parse_adapter_args(args.option, option="--option")}
     paths = expand_inputs(args.timelines)
     if not paths:
         raise UsageError("no timelines found in the given inputs")

@@ -46,12 +46,24 @@ def manifest_facts(manifest: dict[str, Any], prefix: str) -> dict[str, Any]:
         f"{prefix}.actions.action": [_str(a.get("action")) for a in actions],
         f"{prefix}.actions.digital_source_type": normalise_all(a.get("digitalSourceType") for a in actions),
         f"{prefix}.actions.software_agent": [_agent(a.get("softwareAgent")) for a in actions],
+        f"{prefix}.actions.with_source_type": _paired(actions),
         f"{prefix}.assertions": labels,
         f"{prefix}.ai_assertion": [label for label in labels if is_ai_assertion(label)],
     }
     if prefix == "c2pa":
         facts.update(_signature_facts(manifest.get("signature_info")))
     return facts
+
+
+def _paired(actions: list[dict[str, Any]]) -> list[str]:
+    """'action:term' for each action that declares a digital source type (e.g. c2pa.placed:trainedAlgorithmicMedia),
+    so rules can tell a generated whole picture from a generated part placed into one."""
+    out = []
+    for action in actions:
+        terms = normalise_all([action.get("digitalSourceType")])
+        if terms and action.get("action"):
+            out.append(f"{_str(action.get('action'))}:{terms[0]}")
+    return out
 
 
 def is_ai_assertion(label: str) -> bool:

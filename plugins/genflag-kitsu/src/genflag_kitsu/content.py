@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from genflag.plugins import Finding
 
@@ -67,16 +67,16 @@ def _finding_lines(finding: Finding) -> list[str]:
     span = f"{finding.record_in or '?'}–{finding.record_out or '?'}"
     head = (f"- **{plain(finding.rule)}** · {plain(finding.category)} · {plain(finding.severity)} · "
             f"{code(finding.track)} {plain(span)} · clip {code(finding.clip)}")
-    lines = [head, f"  {plain(finding.message)}"]
+    lines = [head, f"  - {plain(finding.message)}"]
     for evidence in finding.evidence[:5]:
-        lines.append(f"  evidence: {code(evidence.field)} matched {code(evidence.matched)} "
+        lines.append(f"  - evidence: {code(evidence.field)} matched {code(evidence.matched)} "
                      f"(value {code(str(evidence.value))})")
     if finding.requires:
-        lines.append(f"  requires: {plain(', '.join(finding.requires))}")
+        lines.append(f"  - requires: {plain(', '.join(finding.requires))}")
     if not finding.counts_toward_failure():
         review = finding.review or {}
         who = f" by {plain(str(review['by']))}" if review.get("by") else ""
-        lines.append(f"  {plain(finding.status)}{who}")
+        lines.append(f"  - {plain(finding.status)}{who}")
     return lines
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 from urllib.parse import unquote, urlparse
 
 from genflag.plugins import Finding
@@ -37,7 +37,7 @@ class ShotKey:
         """Return the shot's path for messages, e.g. ``SQ010/SH020``."""
         return "/".join(part for part in (self.episode, self.sequence, self.shot) if part)
 
-    def folded(self, case_sensitive: bool) -> "ShotKey":
+    def folded(self, case_sensitive: bool) -> ShotKey:
         """Return the key used to compare names (case-folded unless case_sensitive)."""
         if case_sensitive:
             return self
@@ -119,4 +119,4 @@ def unmatched_message(finding: Finding, opts: KitsuOptions) -> str:
     where = f"{finding.timeline}:{finding.track}@{finding.record_in or '?'}"
     tried = ", ".join(opts.shot_from)
     return (f"kitsu: {where}: clip {finding.clip!r} matches no shot (tried {tried}; "
-            f"pattern {opts.pattern!r}); its findings are not published")
+            f"pattern '{opts.pattern}'); its findings are not published")

@@ -6,13 +6,15 @@ import difflib
 import os
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
 ENV_PREFIX = "GENFLAG_KITSU_"
 #: Options that may also come from GENFLAG_KITSU_<NAME> environment variables.
 FROM_ENV = ("host", "user", "password", "project")
 SOURCES = ("captures", "clip", "media", "track", "timeline")
+UNMATCHED = ("error", "warn", "ignore")
 DEFAULT_PATTERN = r"^(?P<sequence>[A-Z]+\d+)_(?P<shot>SH\d+)"
 ALIASES = {"email": "user", "login": "user"}
 
@@ -36,6 +38,7 @@ class KitsuOptions:
     episode_format: str = "{episode}"
     sequence_format: str = "{sequence}"
     shot_format: str = "{shot}"
+    unmatched: str = "error"
     create_missing: bool = False
     create_task: bool = False
     create_descriptors: bool = True
@@ -89,9 +92,9 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         if not isinstance(items, (list, tuple)):
             raise OptionsError(f"option {name!r}: expected a list, got {value!r}")
         return tuple(str(item).strip() for item in items if str(item).strip())
-    if not isinstance(value, str):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise OptionsError(f"option {name!r}: expected a string, got {value!r}")
-    return value.strip()
+    return str(value).strip()
 
 
 def _to_bool(name: str, value: Any) -> bool:
@@ -115,6 +118,8 @@ def _check(opts: KitsuOptions) -> None:
     bad = [s for s in opts.shot_from if s not in SOURCES]
     if bad or not opts.shot_from:
         raise OptionsError(f"option 'shot_from': expected some of {', '.join(SOURCES)}, got {bad or 'nothing'}")
+    if opts.unmatched not in UNMATCHED:
+        raise OptionsError(f"option 'unmatched': expected one of {', '.join(UNMATCHED)}, got {opts.unmatched!r}")
     _check_pattern(opts)
     for name in ("episode_format", "sequence_format", "shot_format"):
         _check_format(name, getattr(opts, name))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from genflag.plugins import WriterSummary
@@ -51,21 +53,28 @@ class Publication:
             self.summary.errors.append(f"kitsu: {exc}; {_count(len(groups), 'shot')} not published")
             return
         self._descriptors()
-        jobs: list[tuple[str, Any]] = [("publish", g) for g in groups]
-        if self.opts.reset_clean:
-            jobs.append(("reset", None))
-        for position, (kind, group) in enumerate(jobs):
-            try:
-                self._publish(group) if kind == "publish" else self._reset_all()
-            except Unreachable as exc:
-                left = [g.key.label() if g else "reset to clean" for _, g in jobs[position:]]
-                self.summary.errors.append(f"kitsu: {exc}; stopped, not done: {_listed(left)}")
-                break
-            except TrackerError as exc:
-                label = group.key.label() if group else "reset"
-                clips = f" (clips: {_listed(group.clip_names())})" if group else ""
-                self.summary.errors.append(f"kitsu: {label}: {exc}{clips}")
-        self._totals()
+        later = ["reset"] if self.opts.reset_clean else []
+        for position, group in enumerate(groups):
+            lost = self._guarded(partial(self._publish, group), group.key.label(), group.clip_names())
+            if lost:
+                left = [group.key.label()] + [g.key.label() for g in groups[position + 1:]] + later
+                self.summary.errors.append(f"kitsu: {group.key.label()}: {lost}; stopped, not done: {_listed(left)}")
+                return
+        if later:
+            lost = self._guarded(self._reset_all, "reset", [])
+            if lost:
+                self.summary.errors.append(f"kitsu: reset: {lost}; stopped")
+
+    def _guarded(self, step: Callable[[], None], label: str, clips: list[str]) -> str:
+        """Run one step, turning its failure into an error line; return the reason when the server is gone."""
+        try:
+            step()
+        except Unreachable as exc:
+            return str(exc)
+        except TrackerError as exc:
+            listed = f" (clips: {_listed(clips)})" if clips else ""
+            self.summary.errors.append(f"kitsu: {label}: {exc}{listed}")
+        return ""
 
     def _descriptors(self) -> None:
         try:
@@ -95,8 +104,9 @@ class Publication:
             raise TrackerError(f"no such shot in project {project!r} (set create_missing to create it)")
         if self.dry_run:
             return None
+        shot = self.tracker.create_shot(key)
         self.summary.messages.append(f"kitsu: {key.label()}: created shot")
-        return self.tracker.create_shot(key)
+        return shot
 
     def _report_new_shot(self, group: ShotGroup) -> None:
         status = shot_status(group.findings)
@@ -134,22 +144,24 @@ class Publication:
         if not change.notes:
             self.summary.unchanged += 1
             return
-        self.summary.changed += 1
         if self.dry_run:
+            self.summary.changed += 1
             self.summary.messages.append(f"kitsu (dry run): {label}: would {'; '.join(change.notes)}")
             return
         if change.values is not None:
             self.tracker.set_shot_values(shot, change.values)
         task = self.tracker.create_task(shot) if change.create_task else self.tracker.task_for(shot)
-        if change.post:
+        if change.post and task is not None:
             self.tracker.post_comment(task, change.comment_text)
         elif change.comment is not None and change.comment_text:
             self.tracker.update_comment(change.comment, change.comment_text)
+        self.summary.changed += 1
         self.summary.messages.append(f"kitsu: {label}: {'; '.join(change.notes)}")
 
     def _reset_all(self) -> None:
         """Set every shot the writer marked earlier, and that has no finding now, back to clean."""
         index = self.tracker.index
+        assert index is not None, "load_project() runs first"
         only = {index.fold(s) for s in self.opts.reset_sequences}
         for shot in sorted(index.all_shots(), key=lambda s: index.key_of(s).label()):
             key = index.key_of(shot)
@@ -175,13 +187,6 @@ class Publication:
         else:
             change.comment_text = ""
         self._apply(label, shot, change)
-
-    def _totals(self) -> None:
-        s = self.summary
-        verb = "would change" if self.dry_run else "changed"
-        s.messages.append(f"kitsu: {_count(s.changed, 'shot')} {verb}, {s.unchanged} unchanged, "
-                          f"{_count(len(s.errors), 'error')}")
-
 
 def _value_note(status_field: str, current: dict[str, Any], values: dict[str, Any]) -> str:
     before = current.get(status_field) or "(none)"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import gazu
 import requests
@@ -46,6 +47,8 @@ def describe(exc: BaseException, host: str, timeout: float) -> str:
         return f"cannot reach {host} (connection failed: is the server running and the host right?)"
     if isinstance(exc, gazu_errors.AuthFailedException):
         return "login refused: wrong user or password"
+    if isinstance(exc, gazu_errors.RouteNotFoundException) and str(exc).startswith("auth/"):
+        return f"no Kitsu API at {host} (behind Kitsu's web server the API is at /api; served directly, at the root)"
     if isinstance(exc, json.JSONDecodeError):
         return f"{host} did not answer like the Kitsu API (behind Kitsu's web server the API is at /api)"
     messages: dict[type, str] = {
@@ -139,8 +142,8 @@ class Tracker:
         """Revoke the session's token; never raises."""
         try:
             gazu.log_out(client=self.client)
-        except Exception:  # the run's outcome does not depend on a clean logout
-            pass
+        except (gazu_errors.GazuException, requests.RequestException, ValueError):
+            pass  # the run's outcome does not depend on a clean logout
         self.client.session.close()
 
     def load_project(self) -> ProjectIndex:

@@ -25,7 +25,8 @@ class KitsuWriter(Writer):
             summary.errors.append(f"kitsu: {exc}")
             return summary
         groups, unmatched = group_by_shot(run.findings, opts)
-        summary.errors.extend(unmatched)
+        if opts.unmatched != "ignore":
+            (summary.errors if opts.unmatched == "error" else summary.messages).extend(unmatched)
         if not groups and not opts.reset_clean:
             summary.messages.append("kitsu: no flagged clip matched a shot: nothing to publish")
             return summary
