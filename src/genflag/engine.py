@@ -183,13 +183,21 @@ def capture_values(rule: Rule, facts: Facts) -> dict[str, str]:
     """Return the rule's captured values for a clip (first value that fits each capture)."""
     out: dict[str, str] = {}
     for capture in rule.captures:
-        for _, value in facts.get(capture.field):
-            text = _text(value)
-            if capture.regex is None:
-                out[capture.name] = text
-                break
-            found = capture.regex.search(text)
-            if found:
-                out[capture.name] = found.group(1) if found.lastindex else found.group(0)
-                break
+        value = _first_capture(capture.sources, facts)
+        if value is not None:
+            out[capture.name] = value
     return out
+
+
+def _first_capture(sources: list[tuple[str, Any]], facts: Facts) -> str | None:
+    for field_name, regex in sources:
+        for _, value in facts.get(field_name):
+            text = _text(value)
+            if regex is None:
+                if text.strip():
+                    return text.strip()
+                continue
+            found = regex.search(text)
+            if found:
+                return (found.group(1) if found.lastindex else found.group(0)).strip()
+    return None

@@ -135,14 +135,19 @@ class Compiler:
     def _captures(self, raw: dict[str, Any], path: tuple[Any, ...], rule_id: str) -> list[Capture] | None:
         out = []
         for name, spec in raw.items():
-            regex = None
-            if "regex" in spec:
-                try:
-                    regex = compile_regex(spec["regex"], insensitive=True)
-                except ModifierError as exc:
-                    self.problems.append(self.doc.problem(path + (name, "regex"), str(exc), rule_id))
-                    return None
-            out.append(Capture(name, spec["field"], regex))
+            specs = spec if isinstance(spec, list) else [spec]
+            sources = []
+            for index, item in enumerate(specs):
+                regex = None
+                if "regex" in item:
+                    where = path + (name, index, "regex") if isinstance(spec, list) else path + (name, "regex")
+                    try:
+                        regex = compile_regex(item["regex"], insensitive=True)
+                    except ModifierError as exc:
+                        self.problems.append(self.doc.problem(where, str(exc), rule_id))
+                        return None
+                sources.append((item["field"], regex))
+            out.append(Capture(name, sources))
         return out
 
 

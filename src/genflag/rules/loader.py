@@ -44,8 +44,11 @@ def read_text(path: str) -> str:
         raise ProblemsError([Problem(path, None, None, exc.strerror or str(exc))]) from None
 
 
-def load_rule_file(path: str | os.PathLike[str]) -> RuleFile:
-    """Load and compile a rule file, raising ProblemsError listing every problem found."""
+def load_rule_file(path: str | os.PathLike[str], folder_pack: str | None = None) -> RuleFile:
+    """Load and compile a rule file, raising ProblemsError listing every problem found.
+
+    A file without a ``pack:`` header belongs to ``folder_pack`` (the pack of its folder) when given.
+    """
     path = str(path)
     doc = load_located(read_text(path), path)
     if not isinstance(doc.data, dict):
@@ -56,7 +59,7 @@ def load_rule_file(path: str | os.PathLike[str]) -> RuleFile:
     broken |= {tuple(path[:2]) for path, _ in errors if len(path) == 2 and path[0] not in ("rules", "contexts")}
     if any(len(b) < 2 or b[0] not in ("rules", "contexts") for b in broken):
         raise ProblemsError(problems)
-    pack_id = (doc.data.get("pack") or {}).get("id", os.path.splitext(os.path.basename(path))[0])
+    pack_id = (doc.data.get("pack") or {}).get("id", folder_pack or os.path.splitext(os.path.basename(path))[0])
     rule_file = _compile(doc, pack_id, broken, problems)
     if problems:
         raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))

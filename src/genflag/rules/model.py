@@ -61,11 +61,10 @@ class Selection:
 
 @dataclass
 class Capture:
-    """A value copied from a fact into the finding (performer, shot...)."""
+    """A value copied from a fact into the finding (performer, shot...); sources are tried in order."""
 
     name: str
-    field: str
-    regex: Any = None
+    sources: list[tuple[str, Any]]  # (field, compiled regex or None)
 
 
 @dataclass(eq=False)

@@ -84,9 +84,13 @@ def load_pack(paths: Iterable[str] = (), include_default: bool = True) -> RulePa
     problems: list[Problem] = []
     sources = ([str(default_pack_dir())] if include_default else []) + list(paths)
     for source in sources:
+        folder_pack = None
         for file_path in rule_files_in(source):
             try:
-                pack.add(load_rule_file(file_path), problems)
+                rule_file = load_rule_file(file_path, folder_pack)
+                pack.add(rule_file, problems)
+                if os.path.isdir(source) and "pack" in rule_file.doc.data:
+                    folder_pack = rule_file.pack["id"]
             except ProblemsError as exc:
                 problems.extend(exc.problems)
     if problems:
