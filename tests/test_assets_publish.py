@@ -19,42 +19,15 @@ from genflag.assets.host import CONFIG_ENV_VAR, AssetSession, forget_shared_sess
 from genflag.assets.publish import flag_properties, publish_run
 from genflag.assets.resolve import facts_for, resolve_references
 from genflag.errors import EXIT_OK, EXIT_USAGE, ConfigError
+from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 from genflag.findings import Finding, RunResult, TimelineResult
 
 #: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
 pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "assets"
-CONFIG = FIXTURES / "bal_config.toml"
-READ_ONLY = FIXTURES / "bal_config_readonly.toml"
-MEDIA = FIXTURES / "media"
 CHECKED_AT = "2026-11-25T10:00:00+00:00"
 
 
-class CountingManager:
-    """Wraps a real OpenAssetIO Manager and counts the calls made to each of its methods."""
-
-    def __init__(self, manager: Any) -> None:
-        self._manager = manager
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._manager, name)
-        if not callable(attribute):
-            return attribute
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attribute(*args, **kwargs)
-        return counted
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(CONFIG_ENV_VAR, raising=False)
-    forget_shared_sessions()
-    yield
-    forget_shared_sessions()
 
 
 def session_for(config: Path) -> AssetSession:

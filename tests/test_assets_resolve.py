@@ -20,40 +20,14 @@ from genflag.collectors.assets import AssetsCollector
 from genflag.errors import ConfigError
 from genflag.facts import Facts
 from genflag.plugins import RunContext
+from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 from genflag.walk import ClipPlace, iter_clip_places
 
 #: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
 pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "assets"
-CONFIG = FIXTURES / "bal_config.toml"
-MEDIA = FIXTURES / "media"
 
 
-class CountingManager:
-    """Wraps a real OpenAssetIO Manager and counts the calls made to each of its methods."""
-
-    def __init__(self, manager: Any) -> None:
-        self._manager = manager
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._manager, name)
-        if not callable(attribute):
-            return attribute
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attribute(*args, **kwargs)
-        return counted
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(CONFIG_ENV_VAR, raising=False)
-    forget_shared_sessions()
-    yield
-    forget_shared_sessions()
 
 
 @pytest.fixture()
