@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Iterable
 
 from .facts import Facts
 from .rules import condition as cond
+from .rules.anchors import anchor_selections, evaluate, polarity
 from .rules.model import Context, Leaf, Rule, Selection
 from .rules.modifiers import _text
 from .rules.pack import RulePack
@@ -41,17 +42,21 @@ class Match:
 class _ClipEval:
     """Per-clip memo of leaf and selection results."""
 
-    __slots__ = ("facts", "leaves", "selections")
+    __slots__ = ("facts", "hit", "leaves", "selections")
 
-    def __init__(self, facts: Facts) -> None:
+    def __init__(self, facts: Facts, hit: set[int]) -> None:
         self.facts = facts
+        self.hit = hit
         self.leaves: dict[int, tuple[bool, Hit | None]] = {}
         self.selections: dict[int, tuple[bool, list[Hit]]] = {}
 
     def leaf(self, leaf: Leaf) -> tuple[bool, Hit | None]:
         found = self.leaves.get(leaf.id)
         if found is None:
-            found = leaf.evaluate(self.facts.get(leaf.field))
+            if leaf.prefilters and leaf.id not in self.hit:
+                found = (False, None)  # its RE2 prefilter missed: the exact test cannot pass
+            else:
+                found = leaf.evaluate(self.facts.get(leaf.field))
             self.leaves[leaf.id] = found
         return found
 
@@ -69,22 +74,8 @@ class _ClipEval:
         return found
 
 
-def _evaluate(node: cond.Node, check: Callable[[str], bool]) -> bool:
-    if isinstance(node, cond.Sel):
-        return check(node.name)
-    if isinstance(node, cond.Not):
-        return not _evaluate(node.item, check)
-    if isinstance(node, cond.All):
-        return all(_evaluate(item, check) for item in node.items)
-    return any(_evaluate(item, check) for item in node.items)
-
-
-def _positive_selections(node: cond.Node, negated: bool = False) -> set[str]:
-    if isinstance(node, cond.Sel):
-        return set() if negated else {node.name}
-    if isinstance(node, cond.Not):
-        return _positive_selections(node.item, not negated)
-    return set().union(*(_positive_selections(i, negated) for i in node.items))
+def _positive_selections(node: cond.Node) -> set[str]:
+    return polarity(node)[0]
 
 
 class Engine:
@@ -100,19 +91,28 @@ class Engine:
         self._positive = [_positive_selections(r.condition) for r in self.rules]
         for index, rule in enumerate(self.rules):
             self._index_rule(index, rule)
+        for context in self.contexts:
+            self._index_leaves(context.selections.values())
         for prefilter in self._prefilters.values():
             prefilter.compile()
         self._prefilter_items = list(self._prefilters.items())
 
     def _index_rule(self, index: int, rule: Rule) -> None:
+        self._index_leaves(rule.selections.values())
         anchors = self._anchors(rule)
         if anchors is None:
             self._always.append(index)
             return
         for leaf in anchors:
             self._rules_by_leaf.setdefault(leaf.id, []).append(index)
-            for pattern in leaf.prefilters:
-                self._prefilter(leaf.field, pattern.startswith(SQUASHED)).add(pattern, leaf.id)
+
+    def _index_leaves(self, selections: Iterable[Selection]) -> None:
+        """Put every prefilterable leaf in its field's RE2 set, so a miss settles the leaf without testing it."""
+        for sel in selections:
+            for group in sel.alternatives:
+                for leaf in group:
+                    for pattern in leaf.prefilters:
+                        self._prefilter(leaf.field, pattern.startswith(SQUASHED)).add(pattern, leaf.id)
 
     def _prefilter(self, field_name: str, squashed: bool) -> FieldPrefilter:
         key = (field_name, squashed)
@@ -124,34 +124,39 @@ class Engine:
     @staticmethod
     def _anchors(rule: Rule) -> list[Leaf] | None:
         """Leaves of which one must hit for the rule to match; None when the rule must always run."""
-        if _evaluate(rule.condition, lambda _: False):
+        firsts = {name: [next((leaf for leaf in group if leaf.prefilters), None) for group in sel.alternatives]
+                  for name, sel in rule.selections.items()}
+        prefilterable = {name for name, leaves in firsts.items() if all(leaf is not None for leaf in leaves)}
+        names = anchor_selections(rule.condition, list(rule.selections), prefilterable)
+        if names is None:
             return None
-        anchors = []
-        for sel in rule.selections.values():
-            for group in sel.alternatives:
-                leaf = next((leaf for leaf in group if leaf.prefilters), None)
-                if leaf is None:
-                    return None
-                anchors.append(leaf)
-        return anchors
+        return [leaf for name in names for leaf in firsts[name] if leaf is not None]
 
-    def candidates(self, facts: Facts) -> list[int]:
-        """Indices of rules worth evaluating for a clip, in pack order."""
-        chosen = set(self._always)
-        by_leaf = self._rules_by_leaf
+    def leaves_hit(self, facts: Facts) -> set[int]:
+        """Ids of every prefilterable leaf whose RE2 pattern hits one of the clip's values."""
+        hit: set[int] = set()
         for (field_name, _), prefilter in self._prefilter_items:
             for _, value in facts.get(field_name):
-                for leaf_id in prefilter.leaves_hit(_text(value)):
-                    chosen.update(by_leaf[leaf_id])
+                hit.update(prefilter.leaves_hit(_text(value)))
+        return hit
+
+    def candidates(self, facts: Facts, hit: set[int] | None = None) -> list[int]:
+        """Indices of rules worth evaluating for a clip, in pack order."""
+        hit = self.leaves_hit(facts) if hit is None else hit
+        chosen = set(self._always)
+        by_leaf = self._rules_by_leaf
+        for leaf_id in hit:
+            chosen.update(by_leaf.get(leaf_id, ()))
         return sorted(chosen)
 
     def evaluate(self, facts: Facts) -> list[Match]:
         """Return every rule that matches the clip, with evidence, captures and usage context."""
-        clip_eval = _ClipEval(facts)
+        hit = self.leaves_hit(facts)
+        clip_eval = _ClipEval(facts, hit)
         matches = []
-        for index in self.candidates(facts):
+        for index in self.candidates(facts, hit):
             rule = self.rules[index]
-            if _evaluate(rule.condition, lambda name, r=rule: clip_eval.selection(r.selections[name])[0]):
+            if evaluate(rule.condition, lambda name, r=rule: clip_eval.selection(r.selections[name])[0]):
                 matches.append(self._match(rule, self._positive[index], clip_eval))
         if matches and self.contexts:
             self._apply_contexts(matches, clip_eval)
@@ -167,7 +172,7 @@ class Engine:
 
     def _apply_contexts(self, matches: list[Match], clip_eval: _ClipEval) -> None:
         for context in self.contexts:
-            if not _evaluate(context.condition,
+            if not evaluate(context.condition,
                              lambda name, c=context: clip_eval.selection(c.selections[name])[0]):
                 continue
             for match in matches:

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, Mapping
 import opentimelineio as otio
 
 from .walk import ClipPlace
+from .writeback.marks import is_genflag_marker, is_genflag_text
 
 Pairs = list[tuple[str, Any]]
 Resolver = Callable[[ClipPlace], Any]
@@ -29,7 +30,7 @@ class Facts:
         self._place = place
         self._values: dict[str, Pairs] = {}
         for key, value in (values or {}).items():
-            self._values[key] = list(leaves(key, value))
+            self._values[key] = leaves(key, value)
 
     def get(self, field: str) -> Pairs:
         """Return the (path, value) pairs of a field, resolving and caching it on first use."""
@@ -47,7 +48,7 @@ class Facts:
     def add(self, facts: Mapping[str, Any]) -> None:
         """Add collector facts (dotted keys, scalar or list values); later values replace earlier."""
         for key, value in facts.items():
-            self._values[key] = list(leaves(key, value))
+            self._values[key] = leaves(key, value)
             self._values.pop(key.rsplit(".", 1)[0] + ".*", None)
 
     def known(self) -> dict[str, Any]:
@@ -71,7 +72,7 @@ class Facts:
             return []
         resolver = CORE_FIELDS.get(field)
         if resolver is not None:
-            return list(leaves(field, resolver(self._place)))
+            return leaves(field, resolver(self._place))
         if field.startswith("media.metadata."):
             return _metadata_pairs(_media_metadata(self._place), field, "media.metadata")
         if field.startswith("metadata."):
@@ -88,20 +89,31 @@ def _collect(out: dict[str, Any], pairs: Pairs) -> None:
             out[path] = value
 
 
-def leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
+_SCALARS = (str, bool, int, float)
+_MAPPINGS = (dict, otio._otio.AnyDictionary)
+_SEQUENCES = (list, tuple, otio._otio.AnyVector)
+
+
+def leaves(path: str, value: Any) -> list[tuple[str, Any]]:
     """Flatten a value into (path, scalar) pairs: lists keep the path, mappings extend it."""
-    if value is None:
+    out: list[tuple[str, Any]] = []
+    _flatten(path, value, out)
+    return out
+
+
+def _flatten(path: str, value: Any, out: list[tuple[str, Any]]) -> None:
+    if isinstance(value, _SCALARS):
+        out.append((path, value))
+    elif value is None:
         return
-    if isinstance(value, (str, bool, int, float)):
-        yield path, value
-    elif isinstance(value, (Mapping, otio._otio.AnyDictionary)):
-        for key in value:
-            yield from leaves(f"{path}.{key}", value[key])
-    elif isinstance(value, (list, tuple, otio._otio.AnyVector)):
+    elif isinstance(value, _MAPPINGS) or isinstance(value, Mapping):
+        for key, item in value.items():
+            _flatten(f"{path}.{key}", item, out)
+    elif isinstance(value, _SEQUENCES):
         for item in value:
-            yield from leaves(path, item)
+            _flatten(path, item, out)
     else:
-        yield path, str(value)
+        out.append((path, str(value)))
 
 
 def _metadata_pairs(metadata: Any, field: str, root: str) -> Pairs:
@@ -118,14 +130,15 @@ def _metadata_pairs(metadata: Any, field: str, root: str) -> Pairs:
     return [pair for pair in leaves(base, node) if not _written_by_genflag(pair, wildcard)]
 
 
+_OWN_PATHS = ("metadata.genflag.", "media.metadata.genflag.")
+
+
 def _written_by_genflag(pair: tuple[str, Any], wildcard: bool) -> bool:
     """Genflag's own record and carrier text are never evidence (no self-reinforcing flags)."""
-    from .writeback.marks import is_genflag_text
     path, value = pair
     if isinstance(value, str) and is_genflag_text(value):
         return True
-    return wildcard and (path.startswith(("metadata.genflag.", "media.metadata.genflag."))
-                         or ".UserComments.genflag" in path)
+    return wildcard and (path.startswith(_OWN_PATHS) or ".UserComments.genflag" in path)
 
 
 def _child(node: Any, key: str) -> Any:
@@ -168,7 +181,6 @@ def frame_pattern(ref: Any) -> str | None:
 
 
 def _markers(place: ClipPlace, attr: str) -> list[Any]:
-    from .writeback.marks import is_genflag_marker
     return [_marker_attr(m, attr) for m in place.clip.markers if not is_genflag_marker(m)]
 
 

@@ -34,7 +34,7 @@ def is_genflag_marker(marker: Any) -> bool:
 
 def is_genflag_text(text: str) -> bool:
     """Return True for comment lines genflag wrote into other namespaces (EDL comments, AAF comments)."""
-    return text.lstrip().upper().startswith("GENFLAG ")
+    return text[:8].upper() == "GENFLAG " or text.lstrip()[:8].upper() == "GENFLAG "
 
 
 def clip_record(findings: list[Finding], checked_at: str, pack_version: str) -> dict[str, Any]:
