@@ -163,3 +163,20 @@ def test_project_config_credits_table_matches_tool_vendor_or_category() -> None:
     assert lines["Runway Gen-4"].text == "Video: Runway Gen-4"
     assert config["default"] == "AI: {tool}"
     assert config_from_project(None) == {"tools": {}, "vendors": {}, "categories": {}}
+
+
+def test_findings_a_usage_context_freed_from_credit_are_not_credited() -> None:
+    from genflag.reports.credits import credit_lines
+    from tests.report_samples import finding as make_finding
+    temp = make_finding(rule="genai.video.veo", tool="Google Veo", requires=[], context="temp")
+    final = make_finding(rule="genai.video.runway", tool="Runway", requires=["credit"], clip_index=2)
+    assert [line.tool for line in credit_lines([temp, final])] == ["Runway"]
+
+
+def test_a_clip_credited_by_tool_is_not_also_credited_to_an_unknown_tool() -> None:
+    from genflag.reports.credits import credit_lines
+    from tests.report_samples import finding as make_finding
+    named = make_finding(rule="genai.video.runway", tool="Runway", requires=["credit"], clip_index=4)
+    fallback = make_finding(rule="genai.video.generic", tool=None, requires=["credit"], clip_index=4)
+    other = make_finding(rule="genai.video.generic", tool=None, requires=["credit"], clip_index=5)
+    assert sorted(line.tool for line in credit_lines([named, fallback, other])) == ["", "Runway"]

@@ -139,3 +139,14 @@ def test_prefilter_never_hides_a_true_match(write_rules) -> None:
         slow = {rule.id for rule in pack.rules.values()
                 if all(leaf.evaluate(facts.get(leaf.field))[0] for leaf in rule.selections["s"].alternatives[0])}
         assert fast == slow, name
+
+
+def test_boolean_equals_is_prefiltered_and_still_exact(write_rules) -> None:
+    pack = load_pack([str(write_rules(
+        "genflag_rules: 1\nrules:\n  - {id: b.one, title: t, category: c, severity: info,"
+        " match: {s: {iptc.generative: true}}}\n"))], include_default=False)
+    engine = Engine(pack)
+    assert engine._always == []
+    assert [m.rule.id for m in engine.evaluate(Facts(None, {"iptc.generative": True}))] == ["b.one"]
+    assert engine.evaluate(Facts(None, {"iptc.generative": False})) == []
+    assert engine.evaluate(Facts(None, {"iptc.generative": "truest"})) == []

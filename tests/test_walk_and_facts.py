@@ -74,3 +74,11 @@ def test_media_paths_handle_urls_roots_and_placeholders() -> None:
     assert remap("/mnt/show/sh010/a.exr", [("/mnt/show", "/data/show"), ("/mnt", "/x")]) == "/data/show/sh010/a.exr"
     assert remap("/mnt/showreel/a", [("/mnt/show", "/data")]) == "/mnt/showreel/a"
     assert frame_placeholder("/a/b.%04d.exr") == "%04d" and frame_placeholder("/a/b.1001.exr") is None
+
+
+def test_effect_metadata_is_a_field() -> None:
+    clip = make_clip("SH010")
+    clip.effects.append(otio.schema.Effect(name="", effect_name="Resolve Effect",
+                                           metadata={"Resolve_OTIO": {"Effect Name": "Magic Mask"}}))
+    place = next(iter_clip_places(make_timeline(("V1", [clip]))))
+    assert Facts(place).get("effect.metadata.*") == [("effect.metadata.Resolve_OTIO.Effect Name", "Magic Mask")]

@@ -64,7 +64,7 @@ class Facts:
         return out
 
     def _resolve(self, field: str) -> Pairs:
-        if field.endswith(".*") and (self._place is None or not field.startswith(("metadata.", "media.metadata."))):
+        if field.endswith(".*") and (self._place is None or not field.startswith(_CLIP_TREES)):
             prefix = field[:-1]
             return [pair for key, pairs in list(self._values.items())
                     if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
@@ -75,6 +75,9 @@ class Facts:
             return leaves(field, resolver(self._place))
         if field.startswith("media.metadata."):
             return _metadata_pairs(_media_metadata(self._place), field, "media.metadata")
+        if field.startswith("effect.metadata."):
+            return [pair for effect in self._place.clip.effects
+                    for pair in _metadata_pairs(effect.metadata, field, "effect.metadata")]
         if field.startswith("metadata."):
             return _metadata_pairs(self._place.clip.metadata, field, "metadata")
         return []
@@ -90,6 +93,8 @@ def _collect(out: dict[str, Any], pairs: Pairs) -> None:
 
 
 _SCALARS = (str, bool, int, float)
+#: Field prefixes resolved from the clip's own metadata trees (not from collector facts).
+_CLIP_TREES = ("metadata.", "media.metadata.", "effect.metadata.")
 _MAPPINGS = (dict, otio._otio.AnyDictionary)
 _SEQUENCES = (list, tuple, otio._otio.AnyVector)
 
@@ -260,6 +265,7 @@ CORE_FIELD_DOCS: dict[str, str] = {
     "metadata.<path>": "clip metadata by dotted path (any adapter namespace: cmx_3600, fcp_xml, AAF, ALE...)",
     "metadata.*": "every clip metadata value",
     "media.metadata.<path>": "media-reference metadata by dotted path",
+    "effect.metadata.<path>": "metadata of the clip's effects by dotted path (Resolve keeps effect names there)",
     "review.status": "cleared / reviewed when an editor marked the clip (metadata or marker)",
 }
 

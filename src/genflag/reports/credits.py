@@ -93,6 +93,8 @@ def is_credited(finding: Finding, config: dict[str, Any]) -> bool:
     """True when a finding belongs in the credits: its rule requires credit or a template names it."""
     if finding.status in EXCLUDED_STATUSES or _excluded_tool(finding, config):
         return False
+    if finding.context and "credit" not in (finding.requires or []):
+        return False  # a usage context (temp, previs) dropped the credit: nothing is released yet
     return ("credit" in (finding.requires or []) or bool(_rule_template(finding))
             or finding.rule in (config.get("rules") or {}) or _studio_template(finding, config) is not None)
 
@@ -138,11 +140,14 @@ def config_from_project(templates: dict[str, str] | None) -> dict[str, Any]:
 def credit_lines(findings: Iterable[Finding], config: dict[str, Any] | None = None) -> list[CreditLine]:
     """Group credited findings by tool, vendor and template into credit lines."""
     config = config or {}
+    credited = [f for f in sorted_findings(findings) if is_credited(f, config)]
+    named = {(f.timeline, f.timeline_name, f.clip_index) for f in credited if f.tool}
     groups: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in sorted_findings(findings):
-        if is_credited(finding, config):
-            key = (finding.tool or "", finding.vendor or "", template_for(finding, config))
-            groups.setdefault(key, []).append(finding)
+    for finding in credited:
+        if not finding.tool and (finding.timeline, finding.timeline_name, finding.clip_index) in named:
+            continue  # a tool-specific finding already credits this clip
+        key = (finding.tool or "", finding.vendor or "", template_for(finding, config))
+        groups.setdefault(key, []).append(finding)
     lines = [_line(tool, vendor, template, members) for (tool, vendor, template), members in groups.items()]
     return sorted(lines, key=lambda line: (-line.shots, -line.screen_seconds, line.tool.casefold(), line.text))
 

@@ -158,7 +158,8 @@ def _field_problem(field: str) -> str | None:
     if "*" in field and not field.endswith(".*"):
         return f"'*' is only allowed as the last part of a field name: {field!r}"
     head = field.split(".", 1)[0]
-    if field.endswith(".*") or field.startswith("media.metadata.") or head not in checked_namespaces():
+    if field.endswith(".*") or field.startswith(("media.metadata.", "effect.metadata.")) \
+            or head not in checked_namespaces():
         return None
     known = known_fields()
     if field in known:

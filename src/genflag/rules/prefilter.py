@@ -29,6 +29,8 @@ def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
 
 
 def _pattern(comparison: str, value: Any) -> str | None:
+    if isinstance(value, bool) and comparison in ("equals", "in"):
+        return "^true$" if value else "^false$"  # how a test sees a boolean fact (and the strings true/false)
     if not isinstance(value, str) or not value:
         return None
     literal = re2.escape(value)
