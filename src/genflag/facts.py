@@ -24,13 +24,13 @@ RESERVED_NAMESPACES = frozenset({"clip", "track", "timeline", "marker", "effect"
 class Facts:
     """Read-only (to rules) dotted view of one clip's facts; collectors add namespaces with add()."""
 
-    __slots__ = ("_place", "_values")
+    __slots__ = ("_place", "_values", "_heads")
 
     def __init__(self, place: ClipPlace | None, values: dict[str, Any] | None = None) -> None:
         self._place = place
         self._values: dict[str, Pairs] = {}
-        for key, value in (values or {}).items():
-            self._values[key] = leaves(key, value)
+        self._heads: set[str] = set()  # first parts of the keys given or added (for fast wildcard misses)
+        self.add(values or {})
 
     def get(self, field: str) -> Pairs:
         """Return the (path, value) pairs of a field, resolving and caching it on first use."""
@@ -49,7 +49,10 @@ class Facts:
         """Add collector facts (dotted keys, scalar or list values); later values replace earlier."""
         for key, value in facts.items():
             self._values[key] = leaves(key, value)
-            self._values.pop(key.rsplit(".", 1)[0] + ".*", None)
+            self._heads.add(key.split(".", 1)[0])
+            parts = key.split(".")
+            for end in range(1, len(parts)):  # forget cached wildcards this key falls under
+                self._values.pop(".".join(parts[:end]) + ".*", None)
 
     def known(self) -> dict[str, Any]:
         """Return every fact this clip has: core fields, all metadata leaves, collector facts."""
@@ -65,6 +68,8 @@ class Facts:
 
     def _resolve(self, field: str) -> Pairs:
         if field.endswith(".*") and (self._place is None or not field.startswith(_CLIP_TREES)):
+            if field.split(".", 1)[0] not in self._heads:
+                return []
             prefix = field[:-1]
             return [pair for key, pairs in list(self._values.items())
                     if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
