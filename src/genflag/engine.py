@@ -6,7 +6,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .facts import Facts
+from .facts import CLIP_NAMESPACES, Facts
 from .rules import condition as cond
 from .rules.anchors import anchor_selections, evaluate, polarity
 from .rules.model import Context, Leaf, Rule, Selection
@@ -95,7 +95,14 @@ class Engine:
             self._index_leaves(context.selections.values())
         for prefilter in self._prefilters.values():
             prefilter.compile()
-        self._prefilter_items = list(self._prefilters.items())
+        self._prefilter_groups = self._group_by_namespace()
+
+    def _group_by_namespace(self) -> list[tuple[str, bool, list[tuple[str, FieldPrefilter]]]]:
+        """Prefilters grouped by their field's namespace; collector namespaces a clip lacks are skipped whole."""
+        groups: dict[str, list[tuple[str, FieldPrefilter]]] = {}
+        for (field_name, _), prefilter in self._prefilters.items():
+            groups.setdefault(field_name.split(".", 1)[0], []).append((field_name, prefilter))
+        return [(head, head in CLIP_NAMESPACES, items) for head, items in groups.items()]
 
     def _index_rule(self, index: int, rule: Rule) -> None:
         self._index_leaves(rule.selections.values())
@@ -135,9 +142,12 @@ class Engine:
     def leaves_hit(self, facts: Facts) -> set[int]:
         """Ids of every prefilterable leaf whose RE2 pattern hits one of the clip's values."""
         hit: set[int] = set()
-        for (field_name, _), prefilter in self._prefilter_items:
-            for _, value in facts.get(field_name):
-                hit.update(prefilter.leaves_hit(_text(value)))
+        for head, from_clip, items in self._prefilter_groups:
+            if not from_clip and not facts.has_namespace(head):
+                continue
+            for field_name, prefilter in items:
+                for _, value in facts.get(field_name):
+                    hit.update(prefilter.leaves_hit(_text(value)))
         return hit
 
     def candidates(self, facts: Facts, hit: set[int] | None = None) -> list[int]:

@@ -7,7 +7,8 @@ dotted path, so evidence can say exactly where a value came from.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping
+import json
+from typing import Any, Callable, Mapping
 
 import opentimelineio as otio
 
@@ -16,6 +17,10 @@ from .writeback.marks import is_genflag_marker, is_genflag_text
 
 Pairs = list[tuple[str, Any]]
 Resolver = Callable[[ClipPlace], Any]
+
+#: Namespaces resolved from the clip itself (media also gets collector facts: always looked at).
+CLIP_NAMESPACES = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "metadata",
+                             "review"})
 
 #: Namespaces a collector may not take: they belong to the clip view itself.
 RESERVED_NAMESPACES = frozenset({"clip", "track", "timeline", "marker", "effect", "metadata", "review"})
@@ -39,6 +44,10 @@ class Facts:
             found = self._resolve(field)
             self._values[field] = found
         return found
+
+    def has_namespace(self, head: str) -> bool:
+        """True when facts under ``head.`` were given or added (collector namespaces)."""
+        return head in self._heads
 
     def first(self, field: str, default: Any = None) -> Any:
         """Return the first value of a field, or default."""
@@ -81,10 +90,10 @@ class Facts:
         if field.startswith("media.metadata."):
             return _metadata_pairs(_media_metadata(self._place), field, "media.metadata")
         if field.startswith("effect.metadata."):
-            return [pair for effect in self._place.clip.effects
-                    for pair in _metadata_pairs(effect.metadata, field, "effect.metadata")]
+            return [pair for effect in snapshot(self._place).get("effects") or []
+                    for pair in _metadata_pairs(effect.get("metadata") or {}, field, "effect.metadata")]
         if field.startswith("metadata."):
-            return _metadata_pairs(self._place.clip.metadata, field, "metadata")
+            return _metadata_pairs(snapshot(self._place).get("metadata") or {}, field, "metadata")
         return []
 
 
@@ -160,13 +169,34 @@ def _child(node: Any, key: str) -> Any:
         return None
 
 
-def _media(place: ClipPlace) -> Any:
-    return place.clip.media_reference
+def snapshot(place: ClipPlace) -> dict[str, Any]:
+    """The clip as plain JSON data, serialised once by OpenTimelineIO's C++ writer.
+
+    One serialisation is far cheaper than the dozens of calls through the Python bindings
+    that reading names, metadata, markers and effects one by one would take.
+    """
+    data = place.data
+    if data is None:
+        try:
+            data = json.loads(otio.core.serialize_json_to_string(place.clip, indent=-1))
+        except Exception:  # an object OTIO cannot serialise: resolve nothing rather than fail
+            data = {}
+        place.data = data
+    return data
+
+
+def _media_data(place: ClipPlace) -> dict[str, Any]:
+    data = snapshot(place)
+    refs = data.get("media_references") or {}
+    return refs.get(data.get("active_media_reference_key")) or {}
 
 
 def _media_metadata(place: ClipPlace) -> Any:
-    ref = _media(place)
-    return ref.metadata if ref is not None else {}
+    return _media_data(place).get("metadata") or {}
+
+
+def _schema_name(data: dict[str, Any]) -> str:
+    return str(data.get("OTIO_SCHEMA", "MissingReference.1")).split(".", 1)[0]
 
 
 def media_kind(ref: Any) -> str:
@@ -183,24 +213,52 @@ def media_target(ref: Any) -> str | None:
     return None
 
 
-def frame_pattern(ref: Any) -> str | None:
-    """Return the frame-number placeholder in a media target (####, %04d, @@@), if any."""
+def _target(place: ClipPlace) -> str | None:
+    ref = _media_data(place)
+    kind = _schema_name(ref)
+    if kind == "ExternalReference":
+        return ref.get("target_url") or None
+    if kind == "ImageSequenceReference":
+        return media_target(place.clip.media_reference)
+    return None
+
+
+def _frame_pattern(place: ClipPlace) -> str | None:
     from .media_paths import frame_placeholder
-    target = media_target(ref)
+    target = _target(place)
     return frame_placeholder(target) if target else None
 
 
+def _marker_data(place: ClipPlace) -> list[dict[str, Any]]:
+    return [m for m in snapshot(place).get("markers") or [] if not is_genflag_marker(m)]
+
+
 def _markers(place: ClipPlace, attr: str) -> list[Any]:
-    return [_marker_attr(m, attr) for m in place.clip.markers if not is_genflag_marker(m)]
+    return [_marker_attr(m, attr) for m in _marker_data(place)]
 
 
-def _marker_attr(marker: Any, attr: str) -> Any:
+def _marker_attr(marker: dict[str, Any], attr: str) -> Any:
     if attr == "comment":
-        comment = getattr(marker, "comment", "") or ""
-        if not comment and "fcp_xml" in marker.metadata:
-            comment = _child(marker.metadata["fcp_xml"], "comment") or ""
-        return comment
-    return getattr(marker, attr)
+        comment = marker.get("comment") or ""
+        if not comment:
+            comment = ((marker.get("metadata") or {}).get("fcp_xml") or {}).get("comment") or ""
+        return comment if isinstance(comment, str) else str(comment)
+    return marker.get(attr)
+
+
+def review_facts(place: ClipPlace) -> dict[str, Any]:
+    """review.* facts (status, by, note, rules) from the clip's metadata or markers."""
+    from .review import review_from
+    data = snapshot(place)
+    markers = [(m.get("name"), m.get("comment")) for m in data.get("markers") or []]
+    review = review_from(data.get("metadata") or {}, markers)
+    if not review:
+        return {}
+    return {f"review.{k}": v for k, v in review.items() if v is not None and k != "source"}
+
+
+def _effects(place: ClipPlace, attr: str) -> list[Any]:
+    return [e.get(attr) for e in snapshot(place).get("effects") or []]
 
 
 def _range_frames(rng: Any, part: str) -> int | None:
@@ -209,10 +267,10 @@ def _range_frames(rng: Any, part: str) -> int | None:
     return int(round(getattr(rng, part).value))
 
 
-def _available_frames(place: ClipPlace) -> int | None:
-    ref = _media(place)
-    rng = getattr(ref, "available_range", None) if ref is not None else None
-    return _range_frames(rng, "duration")
+def _data_range_frames(rng: Any, part: str) -> int | None:
+    if not isinstance(rng, dict) or not isinstance(rng.get(part), dict):
+        return None
+    return int(round(float(rng[part].get("value", 0))))
 
 
 CORE_FIELDS: dict[str, Resolver] = {
@@ -220,25 +278,25 @@ CORE_FIELDS: dict[str, Resolver] = {
     "track.name": lambda p: p.track_name,
     "track.kind": lambda p: p.track_kind,
     "track.index": lambda p: p.track_index,
-    "clip.name": lambda p: p.clip.name,
+    "clip.name": lambda p: snapshot(p).get("name"),
     "clip.index": lambda p: p.index,
-    "clip.enabled": lambda p: bool(getattr(p.clip, "enabled", True)),
+    "clip.enabled": lambda p: bool(snapshot(p).get("enabled", True)),
     "clip.duration": lambda p: _range_frames(p.clip.trimmed_range(), "duration"),
     "clip.source_start": lambda p: _range_frames(p.clip.trimmed_range(), "start_time"),
-    "clip.available_duration": _available_frames,
+    "clip.available_duration": lambda p: _data_range_frames(_media_data(p).get("available_range"), "duration"),
     "record.start": lambda p: _range_frames(p.record_range, "start_time"),
-    "media.kind": lambda p: media_kind(_media(p)),
-    "media.target": lambda p: media_target(_media(p)),
-    "media.name": lambda p: _media(p).name if _media(p) is not None else None,
-    "media.frame_pattern": lambda p: frame_pattern(_media(p)),
-    "media.generator_kind": lambda p: getattr(_media(p), "generator_kind", None),
+    "media.kind": lambda p: _schema_name(_media_data(p)),
+    "media.target": _target,
+    "media.name": lambda p: _media_data(p).get("name"),
+    "media.frame_pattern": _frame_pattern,
+    "media.generator_kind": lambda p: _media_data(p).get("generator_kind"),
     "marker.name": lambda p: _markers(p, "name"),
     "marker.color": lambda p: _markers(p, "color"),
     "marker.comment": lambda p: _markers(p, "comment"),
     "marker.count": lambda p: len(_markers(p, "name")),
-    "effect.name": lambda p: [e.name for e in p.clip.effects],
-    "effect.effect_name": lambda p: [e.effect_name for e in p.clip.effects],
-    "effect.count": lambda p: len(p.clip.effects),
+    "effect.name": lambda p: _effects(p, "name"),
+    "effect.effect_name": lambda p: _effects(p, "effect_name"),
+    "effect.count": lambda p: len(_effects(p, "name")),
 }
 
 #: Documentation of core fields, shown by `genflag rules fields`.

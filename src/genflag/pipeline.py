@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
-from .facts import Facts
+from .facts import Facts, review_facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
 from .review import clears, review_state
@@ -128,11 +128,7 @@ class Checker:
         """Enumerate a container's clips with their base facts."""
         places = list(iter_clip_places(container))
         for place in places:
-            review = review_state(place.clip)
-            base: dict[str, Any] = {"timeline.path": path}
-            if review:
-                base.update({f"review.{k}": v for k, v in review.items() if v is not None and k != "source"})
-            place.facts = Facts(place, base)
+            place.facts = Facts(place, {"timeline.path": path, **review_facts(place)})
         return places
 
     def _collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:

@@ -11,11 +11,16 @@ _MARKER = re.compile(r"genflag\W{0,3}(cleared|reviewed)\b", re.IGNORECASE)
 
 def review_state(clip: Any) -> dict[str, Any] | None:
     """Return {status, by, note, rules} when the clip is marked cleared/reviewed, else None."""
-    from_metadata = _from_metadata(clip.metadata)
+    return review_from(clip.metadata, [(m.name, getattr(m, "comment", "")) for m in clip.markers])
+
+
+def review_from(metadata: Any, markers: list[tuple[Any, Any]]) -> dict[str, Any] | None:
+    """The review mark from a clip's metadata and its markers' (name, comment) pairs."""
+    from_metadata = _from_metadata(metadata)
     if from_metadata:
         return from_metadata
-    for marker in clip.markers:
-        text = f"{marker.name} {getattr(marker, 'comment', '') or ''}"
+    for name, comment in markers:
+        text = f"{name} {comment or ''}"
         found = _MARKER.search(text[:2000])
         if found:
             return {"status": found.group(1).lower(), "by": None, "note": text.strip()[:500],

@@ -23,6 +23,7 @@ class ClipPlace:
     record_range: TimeRange | None
     timeline_name: str
     facts: Any = field(default=None, repr=False)
+    data: Any = field(default=None, repr=False)  # the clip as plain JSON data, made once (see facts.snapshot)
 
 
 def iter_clip_places(container: Any) -> Iterator[ClipPlace]:

@@ -303,7 +303,7 @@ CONFIG_FIELDS = {"default": str, "tools": dict, "vendors": dict, "categories": d
 
 def load_credits_config(path: str) -> dict[str, Any]:
     """Read studio credit templates (YAML, optionally under a top-level ``credits:`` key); raise located errors."""
-    from ..errors import ConfigError, Problem, ProblemsError
+    from ..errors import ConfigError, ProblemsError
     from ..yaml_positions import load_located
     try:
         with open(path, encoding="utf-8-sig") as handle:

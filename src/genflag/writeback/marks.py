@@ -26,10 +26,17 @@ _MARKER_NAME = re.compile(r"^\[genflag\]\s", re.IGNORECASE)
 
 def is_genflag_marker(marker: Any) -> bool:
     """Return True for markers genflag wrote (by metadata, or by name after a lossy round trip)."""
-    metadata = marker.metadata.get(NAMESPACE) if NAMESPACE in marker.metadata else None
-    if metadata is not None and hasattr(metadata, "get") and metadata.get("generated"):
+    if isinstance(marker, dict):
+        return is_genflag_mark(marker.get("name"), marker.get("metadata") or {})
+    return is_genflag_mark(marker.name, marker.metadata)
+
+
+def is_genflag_mark(name: str | None, metadata: Any) -> bool:
+    """The test behind is_genflag_marker, on a marker's name and metadata."""
+    own = metadata.get(NAMESPACE) if NAMESPACE in metadata else None
+    if own is not None and hasattr(own, "get") and own.get("generated"):
         return True
-    return bool(_MARKER_NAME.match(marker.name or ""))
+    return bool(_MARKER_NAME.match(name or ""))
 
 
 def is_genflag_text(text: str) -> bool:

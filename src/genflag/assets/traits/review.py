@@ -10,7 +10,6 @@ Traits recording what a genflag check found.
 from typing import Union
 import warnings
 
-from openassetio.trait import TraitsData
 
 
 class FlaggedTrait_v1:
