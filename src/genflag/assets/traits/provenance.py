@@ -10,6 +10,7 @@ Traits describing where an entity's content came from.
 from typing import Union
 import warnings
 
+from openassetio.trait import TraitsData
 
 
 class GenerativeTrait_v1:

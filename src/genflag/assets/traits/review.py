@@ -10,6 +10,7 @@ Traits recording what a genflag check found.
 from typing import Union
 import warnings
 
+from openassetio.trait import TraitsData
 
 
 class FlaggedTrait_v1:
