@@ -121,7 +121,15 @@ class Checker:
             context = self.options.run_context(path)
             self._collect(places, context)
             result.warnings.extend(context.warnings)
-            yield places, [self.engine.evaluate(place.facts) for place in places]
+            yield places, [self._evaluate(place) for place in places]
+
+    def _evaluate(self, place: ClipPlace) -> list[Match]:
+        """Evaluate one clip, then let go of what only evaluation needed (memory on 100k-clip cuts)."""
+        matches = self.engine.evaluate(place.facts)
+        place.data = None
+        if not matches:
+            place.facts = None  # also breaks the place <-> facts reference cycle
+        return matches
 
     @staticmethod
     def places(container: Any, path: str) -> list[ClipPlace]:
