@@ -12,7 +12,7 @@ from .rules.anchors import anchor_selections, evaluate, polarity
 from .rules.model import Context, Leaf, Rule, Selection
 from .rules.modifiers import _text
 from .rules.pack import RulePack
-from .rules.prefilter import FieldPrefilter
+from .rules.prefilter import SQUASHED, FieldPrefilter
 
 Hit = tuple[str, Any, str]
 
@@ -85,7 +85,7 @@ class Engine:
         self.pack = pack
         self.rules = list(pack.rules.values()) if include_disabled else pack.enabled()
         self.contexts = list(pack.contexts)
-        self._prefilters: dict[str, FieldPrefilter] = {}
+        self._prefilters: dict[tuple[str, bool], FieldPrefilter] = {}
         self._rules_by_leaf: dict[int, list[int]] = {}
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
@@ -100,7 +100,7 @@ class Engine:
     def _group_by_namespace(self) -> list[tuple[str, bool, list[tuple[str, FieldPrefilter]]]]:
         """Prefilters grouped by their field's namespace; collector namespaces a clip lacks are skipped whole."""
         groups: dict[str, list[tuple[str, FieldPrefilter]]] = {}
-        for field_name, prefilter in self._prefilters.items():
+        for (field_name, _), prefilter in self._prefilters.items():
             groups.setdefault(field_name.split(".", 1)[0], []).append((field_name, prefilter))
         return [(head, head in CLIP_NAMESPACES, items) for head, items in groups.items()]
 
@@ -119,12 +119,13 @@ class Engine:
             for group in sel.alternatives:
                 for leaf in group:
                     for pattern in leaf.prefilters:
-                        self._prefilter(leaf.field).add(pattern, leaf.id)
+                        self._prefilter(leaf.field, pattern.startswith(SQUASHED)).add(pattern, leaf.id)
 
-    def _prefilter(self, field_name: str) -> FieldPrefilter:
-        prefilter = self._prefilters.get(field_name)
+    def _prefilter(self, field_name: str, squashed: bool) -> FieldPrefilter:
+        key = (field_name, squashed)
+        prefilter = self._prefilters.get(key)
         if prefilter is None:
-            prefilter = self._prefilters[field_name] = FieldPrefilter(field_name)
+            prefilter = self._prefilters[key] = FieldPrefilter(field_name, squashed)
         return prefilter
 
     @staticmethod

@@ -13,9 +13,8 @@ import re2
 from .modifiers import _glob_to_regex
 from .words import squash
 
-#: What may stand between two letters of a word test's value in the raw text: only separators.
-#: (ASCII class: a wider superset than Unicode's, and a far smaller automaton.)
-_BETWEEN = r"[^0-9a-z]*"
+#: Prefix marking a pattern that searches the squashed form of the text (words joined).
+SQUASHED = "\x00squashed:"
 
 
 def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
@@ -44,8 +43,8 @@ def _pattern(comparison: str, value: Any) -> str | None:
     if comparison == "endswith":
         return f"{literal}$"
     if comparison == "word":
-        squashed = squash(value)  # the field's words spell it, with only separators in between
-        return _BETWEEN.join(re2.escape(char) for char in squashed) if squashed else None
+        squashed = squash(value)
+        return SQUASHED + re2.escape(squashed) if squashed else None
     if comparison == "glob":
         return _glob_to_regex(value)
     if comparison == "regex":
@@ -58,22 +57,22 @@ class FieldPrefilter:
 
     MEMO_LIMIT = 50_000
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, squashed: bool = False) -> None:
         self.field = field
+        self.squashed = squashed
         self._patterns: list[tuple[str, int]] = []
         self._set: Any = None
         self._memo: dict[str, frozenset[int]] = {}
 
     def add(self, pattern: str, leaf_id: int) -> None:
         """Add a pattern that, when it hits, makes a leaf a candidate."""
-        self._patterns.append((pattern, leaf_id))
+        self._patterns.append((pattern[len(SQUASHED):] if self.squashed else pattern, leaf_id))
 
     def compile(self) -> None:
         """Build the RE2 set (case-insensitive: a superset of cased tests too)."""
         options = re2.Options()
         options.case_sensitive = False
         options.log_errors = False
-        options.max_mem = 256 << 20  # one automaton for hundreds of patterns
         self._set = re2.Set.SearchSet(options)
         for pattern, _ in self._patterns:
             self._set.Add(pattern)
@@ -83,7 +82,8 @@ class FieldPrefilter:
         """Return the ids of leaves whose patterns hit the text."""
         hit = self._memo.get(text)
         if hit is None:
-            hit = frozenset(self._patterns[i][1] for i in (self._set.Match(text) or ()))
+            subject = squash(text) if self.squashed else text
+            hit = frozenset(self._patterns[i][1] for i in (self._set.Match(subject) or ()))
             if len(self._memo) >= self.MEMO_LIMIT:
                 self._memo.clear()
             self._memo[text] = hit
