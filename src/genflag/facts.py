@@ -84,6 +84,10 @@ class Facts:
                     if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
         if self._place is None:  # facts given directly (rule tests): nothing to resolve
             return []
+        if field.startswith("review."):
+            for key, value in review_facts(self._place).items():
+                self._values[key] = leaves(key, value)
+            return self._values.get(field, [])
         resolver = CORE_FIELDS.get(field)
         if resolver is not None:
             return leaves(field, resolver(self._place))

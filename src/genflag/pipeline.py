@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
-from .facts import Facts, review_facts
+from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
 from .review import clears, review_state
@@ -136,7 +136,7 @@ class Checker:
         """Enumerate a container's clips with their base facts."""
         places = list(iter_clip_places(container))
         for place in places:
-            place.facts = Facts(place, {"timeline.path": path, **review_facts(place)})
+            place.facts = Facts(place, {"timeline.path": path})
         return places
 
     def _collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:

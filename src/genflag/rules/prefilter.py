@@ -55,7 +55,7 @@ def _pattern(comparison: str, value: Any) -> str | None:
 class FieldPrefilter:
     """One RE2 set over all prefilter patterns of one field, with a memo of recent values."""
 
-    MEMO_LIMIT = 50_000
+    MEMO_LIMIT = 4096
 
     def __init__(self, field: str, squashed: bool = False) -> None:
         self.field = field

@@ -11,7 +11,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]+")
 MAX_WORD_INPUT = 4096
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def words(text: str) -> tuple[str, ...]:
     """Return the lower-case words of a text: split on non-alphanumerics, case changes and digits."""
     out: list[str] = []
