@@ -157,6 +157,8 @@ def write_marks(clip: Any, findings: list[Finding], checked_at: str, pack_versio
     The time of the check is kept from the previous record when the findings are the same,
     so re-annotating an unchanged cut writes identical files.
     """
+    if not findings and not len(clip.markers) and NAMESPACE not in clip.metadata:
+        return False  # never flagged and nothing to flag: the common case, decided without reading more
     before = flag_state(clip)
     previous = _plain(clip.metadata[NAMESPACE]) if NAMESPACE in clip.metadata else {}
     record = clip_record(findings, checked_at, pack_version) if findings else None
