@@ -42,8 +42,9 @@ def _child(argv: list[str]) -> int:
         timings["main_s"] = timings["read_s"] + timings["write_s"]
         code = 0
     else:
-        import genflag.cli
         import opentimelineio as otio
+
+        import genflag.cli
         genflag.cli.build_parser()  # imports every command module (and what they import) before timing
         timings["import_s"] = time.perf_counter() - started
         timings["import_kb"] = _peak_kb()
@@ -96,20 +97,22 @@ if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "_child":
 
 # ---- the parent side ---------------------------------------------------------------------------
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any, Iterable, Sequence  # noqa: E402
+import argparse
+import itertools
+import json
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, HERE)
-import generate  # noqa: E402
+import generate
 
 OUT = Path(HERE) / "out"
 #: Writers that grow faster than linearly with clip count in OpenTimelineIO 0.18 (see RESULTS.md).
@@ -159,15 +162,14 @@ def run_child(mode: str, args: Sequence[str], stdout_path: str | None = None, en
     """Run one measurement in a fresh interpreter; return wall time, peak memory and its own timings."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as report:
         report_path = report.name
-    out = open(stdout_path or os.devnull, "w", encoding="utf-8")
-    began = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "_child", mode, report_path, *args],
-                            stdout=out, stderr=subprocess.PIPE, env=env)
-    stderr = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.close()
+    with open(stdout_path or os.devnull, "w", encoding="utf-8") as out:
+        began = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "_child", mode, report_path, *args],
+                                stdout=out, stderr=subprocess.PIPE, env=env)
+        stderr = proc.stderr.read() if proc.stderr else b""
+        _, status, usage = os.wait4(proc.pid, 0)  # wait4: this child's own ru_maxrss
+        wall = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
     try:
         with open(report_path, encoding="utf-8") as handle:
             timings = json.load(handle)
@@ -206,7 +208,8 @@ def _count_findings(path: str | None) -> int | None:
 
 def check_help() -> str:
     """`genflag check --help` text, to detect --jobs and --scheduler."""
-    result = subprocess.run([sys.executable, "-m", "genflag", "check", "--help"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "genflag", "check", "--help"], capture_output=True, text=True,
+                            check=False)
     return result.stdout
 
 
@@ -280,8 +283,8 @@ def measure_batch(folder: Path, work: Path, cores: int, help_text: str) -> list[
     files = sorted(str(p) for p in folder.glob("*.otio"))
     floor = BatchRow("OpenTimelineIO read of every file, 1 process")
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys, opentimelineio as otio\n"
-                    "for p in sys.argv[1:]: otio.adapters.read_from_file(p)", *files], check=True)
+    script = "import sys, opentimelineio as otio\nfor p in sys.argv[1:]: otio.adapters.read_from_file(p)"
+    subprocess.run([sys.executable, "-c", script, *files], check=True)
     floor.wall_s = time.perf_counter() - began
     rows.append(floor)
     if not has_option(help_text, "--jobs"):
@@ -307,7 +310,7 @@ def _timed_check(args: list[str], stdout_path: Path) -> tuple[float, str]:
     began = time.perf_counter()
     with open(stdout_path, "w", encoding="utf-8") as out:
         code = subprocess.run([sys.executable, "-m", "genflag", "check", "--no-probe", *args], stdout=out,
-                              stderr=subprocess.PIPE).returncode
+                              stderr=subprocess.PIPE, check=False).returncode
     wall = time.perf_counter() - began
     if code not in (0, 1):
         raise SystemExit(f"bench: genflag check {' '.join(args)} exited {code}")
@@ -349,9 +352,9 @@ def _ratio(num: float | None, den: float | None) -> str:
 
 def speed_table(cases: list[Case]) -> str:
     """Times (seconds, fastest run) and ratios to OTIO's floor."""
-    lines = ["| clips | format | MB | OTIO read | OTIO write | floor in-proc | floor wall "
-             "| check in-proc | ratio | check wall | ratio | annotate in-proc | ratio | annotate wall | ratio "
-             "| findings (expected clips) | noise |",
+    lines = [("| clips | format | MB | OTIO read | OTIO write | floor in-proc | floor wall "
+              "| check in-proc | ratio | check wall | ratio | annotate in-proc | ratio | annotate wall | ratio "
+              "| findings (expected clips) | noise |"),
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for c in cases:
         floor_in, floor_wall = c.floor.best("main_s"), c.floor.best("wall_s")
@@ -371,8 +374,8 @@ def speed_table(cases: list[Case]) -> str:
 
 def breakdown_table(cases: list[Case]) -> str:
     """Where each genflag command spends its time, fastest run, seconds."""
-    lines = ["| clips | format | command | wall | import | rule pack | OTIO read | genflag own | OTIO write "
-             "| own µs/clip |", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| clips | format | command | wall | import | rule pack | OTIO read | genflag own | OTIO write "
+              "| own µs/clip |"), "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for c in cases:
         for m in (c.check, c.annotate):
             if not m.runs:
@@ -456,7 +459,7 @@ def targets_table(cases: list[Case], batch: list[BatchRow], cores: int) -> str:
         lines.append(f"| annotate 10k .otio within 1.3x of OTIO read+write | {r_in:.2f}x in-process, "
                      f"{r_wall:.2f}x wall | {_yes(r_in <= 1.3)} in-process, {_yes(r_wall <= 1.3)} wall |")
     otio_cases = sorted((c for c in cases if c.fmt == "otio" and c.annotate.runs), key=lambda c: c.clips)
-    for (small, large) in zip(otio_cases, otio_cases[1:]):
+    for small, large in itertools.pairwise(otio_cases):
         steps = []
         for m in (small.check, large.check, small.annotate, large.annotate):
             steps.append(_own(m))
@@ -473,14 +476,18 @@ def targets_table(cases: list[Case], batch: list[BatchRow], cores: int) -> str:
     if ratios:
         worst, case = max(ratios, key=lambda item: item[0])
         ten_ratio = next((r for r, c in ratios if c is ten), None)
+        ten_text = "n/a" if ten_ratio is None else f"{ten_ratio:.2f}x"
+        ten_met = "n/a" if ten_ratio is None else _yes(ten_ratio <= 1.5)
         lines.append(f"| peak memory within 1.5x of OTIO's own read+write (worst of check/annotate) | 10k .otio "
-                     f"{_f(ten_ratio)}x; worst {worst:.2f}x ({case.clips} .{case.fmt}) "
-                     f"| {_yes(ten_ratio is not None and ten_ratio <= 1.5)} 10k .otio, {_yes(worst <= 1.5)} all |")
+                     f"{ten_text}; worst {worst:.2f}x ({case.clips} .{case.fmt}) "
+                     f"| {ten_met} 10k .otio, {_yes(worst <= 1.5)} all |")
     base = next((r.wall_s for r in batch if r.label.endswith("--jobs 1")), None)
     many = next((r.wall_s for r in batch if r.label.endswith(f"--jobs {cores}") and cores > 1), None)
     if base and many:
         speed = base / many
         lines.append(f"| batch speed-up >= 0.8 x {cores} cores | {speed:.2f}x | {_yes(speed >= 0.8 * cores)} |")
+    elif not batch:
+        lines.append("| batch speed-up >= 0.8 x cores | not measured (no batch in this run) | n/a |")
     else:
         lines.append("| batch speed-up >= 0.8 x cores | not available (no --jobs) | n/a |")
     return "\n".join(lines)
@@ -511,9 +518,9 @@ def machine() -> dict[str, Any]:
     location = os.path.dirname(spec.origin) if spec and spec.origin else "?"
     repo_src = os.path.join(os.path.dirname(HERE), "src")
     commit = subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+                            text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "-C", HERE, "status", "--porcelain", "--", "../src"], capture_output=True,
-                           text=True).stdout.strip()
+                           text=True, check=False).stdout.strip()
     if not location.startswith(repo_src):
         commit, dirty = f"not this repository's: genflag imported from {location}", ""
     return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "nproc": os.cpu_count(),

@@ -228,3 +228,14 @@ def test_unreadable_input_gives_error_and_no_output(run_cli, tmp_path, rules) ->
     bad.write_text("001  AX V C 01:00:00:00 garbage\n")
     result = annotate(run_cli, bad, "-o", tmp_path / "out.otio", "--rules", rules)
     assert result.code == 2 and str(bad) in result.err and not (tmp_path / "out.otio").exists()
+
+
+def test_clips_no_longer_flagged_lose_stale_edl_comments(run_cli, cut, rules, tmp_path) -> None:
+    """An EDL whose LOC lines were deleted still carries genflag's comment lines: re-annotating removes them."""
+    out = tmp_path / "flagged.edl"
+    annotate(run_cli, cut, "-o", out, "--rules", rules)
+    text = "\n".join(line for line in out.read_text().splitlines() if "* LOC:" not in line)
+    text = text.replace("magicgen", "plate").replace("faceswap", "plate")
+    out.write_text(text + "\n")
+    annotate(run_cli, out, "--in-place", "--rules", rules)
+    assert "GENFLAG" not in out.read_text()

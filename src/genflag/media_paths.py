@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -12,7 +11,7 @@ _PLACEHOLDER = re.compile(r"#{1,10}|%0?\d{0,2}d|@{1,10}|\$F\d?")
 
 def frame_placeholder(target: str) -> str | None:
     """Return the frame-number placeholder (####, %04d, @@@@, $F4) in a path's file name, if any."""
-    name = PurePosixPath(target.replace("\\", "/")).name
+    name = target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     found = _PLACEHOLDER.search(name)
     return found.group(0) if found else None
 

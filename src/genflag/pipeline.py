@@ -93,7 +93,7 @@ class Checker:
     def check_path(self, path: str) -> TimelineResult:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             try:
                 obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
                                     self.options.adapter_args)
@@ -192,7 +192,7 @@ class Checker:
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while one timeline is read and checked.
 
     A big timeline means hundreds of thousands of live objects; every collection would walk all

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from typing import Any, Iterable
 
 CACHE_FILE = "probes.sqlite"
@@ -35,8 +36,20 @@ class ProbeCache:
         os.makedirs(directory, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout = 30000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute(SCHEMA)
+        self._setup()
+
+    def _setup(self, attempts: int = 50) -> None:
+        """Switch to WAL and create the table; SQLite answers 'locked' at once (ignoring the busy
+        timeout) while another process does the same, so retry briefly."""
+        for attempt in range(attempts):
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute(SCHEMA)
+                return
+            except sqlite3.OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     def lookup(self, keys: Iterable[tuple[str, int, int, str]]) -> dict[str, dict[str, Any]]:
         """Return cached facts for the (path, size, mtime_ns, sidecars) keys that still match."""

@@ -9,11 +9,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable, Iterator
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .yaml_positions import LocatedYaml
+
+if TYPE_CHECKING:  # jsonschema costs ~45 ms to import: only when something is validated
+    from jsonschema.exceptions import ValidationError
 
 
 @lru_cache(maxsize=None)
@@ -26,6 +28,7 @@ def load_schema(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=None)
 def validator(name: str) -> Any:
     """Return a cached validator for a shipped schema."""
+    import jsonschema
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
@@ -51,7 +54,7 @@ def schema_problems(doc: LocatedYaml, schema_name: str,
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _explain(error: ValidationError) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _explain(error: "ValidationError") -> Iterator[tuple[tuple[Any, ...], str]]:
     path = tuple(error.absolute_path)
     where = breadcrumb(path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -62,6 +65,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[tuple[Any, ...], str]]:
             yield path + (key,), f"{where}: unknown field {key!r}{hint}"
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
         yield from _explain(best_match(error.context))
         return
     if error.validator == "required":
@@ -72,3 +76,27 @@ def _explain(error: ValidationError) -> Iterator[tuple[tuple[Any, ...], str]]:
         yield path, f"{where}: bad field key {error.instance!r}: {error.message}"
         return
     yield path, f"{where}: {error.message}"
+
+
+def cached_schema_errors(doc: LocatedYaml, schema_name: str, text: str) -> list[tuple[tuple[Any, ...], str]]:
+    """schema_errors, skipped for a text that validated cleanly before (keyed by text and schema hash).
+
+    Validating the default pack is two thirds of its load time; a file that has not changed since
+    it last validated cannot have new schema errors.
+    """
+    import hashlib
+    import os
+    schema = json.dumps(load_schema(schema_name), sort_keys=True)
+    digest = hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    stamp = os.path.join(base, "genflag", "valid", digest)
+    if os.path.exists(stamp):
+        return []
+    errors = schema_errors(doc, schema_name)
+    if not errors:
+        try:
+            os.makedirs(os.path.dirname(stamp), exist_ok=True)
+            open(stamp, "w").close()
+        except OSError:
+            pass  # a read-only home only costs the time saved
+    return errors

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..errors import EXIT_OK, UsageError
-from ..pipeline import Checker
+from ..pipeline import Checker, no_cyclic_gc
 from ..timeline_io import adapter_for, read_timeline, write_timeline
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
@@ -70,8 +70,9 @@ def run_annotate(args: argparse.Namespace) -> int:
     out = _output_path(args)
     checker = Checker(check_options(args))
     options = checker.options
-    obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-    outcome = annotate_object(obj, args.input, checker)
+    with no_cyclic_gc():
+        obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
+        outcome = annotate_object(obj, args.input, checker)
     for warning in outcome.result.warnings:
         print(f"{args.input}: warning: {warning}", file=sys.stderr)
     if args.dry_run:

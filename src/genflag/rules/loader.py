@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem, ProblemsError
-from ..schemas_util import schema_errors
+from ..schemas_util import cached_schema_errors
 from ..yaml_positions import LocatedYaml, load_located
 from .compiler import Compiler
 from .model import Context, Rule
@@ -50,10 +50,11 @@ def load_rule_file(path: str | os.PathLike[str], folder_pack: str | None = None)
     A file without a ``pack:`` header belongs to ``folder_pack`` (the pack of its folder) when given.
     """
     path = str(path)
-    doc = load_located(read_text(path), path)
+    text = read_text(path)
+    doc = load_located(text, path)
     if not isinstance(doc.data, dict):
         raise ProblemsError([Problem(path, 1, 1, "a rule file must be a mapping with 'genflag_rules: 1'")])
-    errors = schema_errors(doc, RULES_SCHEMA)
+    errors = cached_schema_errors(doc, RULES_SCHEMA, text)
     problems = [doc.problem(path, message, _item_id(doc, path)) for path, message in errors]
     broken = {tuple(path[:2]) for path, _ in errors if len(path) < 3 or path[2] in _LOGIC_KEYS}
     broken |= {tuple(path[:2]) for path, _ in errors if len(path) == 2 and path[0] not in ("rules", "contexts")}

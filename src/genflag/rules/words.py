@@ -24,8 +24,12 @@ def words(text: str) -> tuple[str, ...]:
 
 
 def squash(text: str) -> str:
-    """Return the text's words joined with nothing: the form word prefilters search."""
-    return "".join(words(text))
+    """Return the text's words joined with nothing: the form word prefilters search.
+
+    Same as ``"".join(words(text))`` without the camel-case split (joining undoes it) and without
+    filling words()'s cache with one-off values (clip names, paths).
+    """
+    return "".join([run.lower() for run in _RUNS.findall(text[:MAX_WORD_INPUT])])
 
 
 def contains_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:

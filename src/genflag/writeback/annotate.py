@@ -10,7 +10,7 @@ from ..output.safe_text import one_line
 from ..pipeline import Checker
 from ..timeline_io import timelines_in
 from ..walk import ClipPlace, iter_clip_places
-from .marks import flag_state, remove_marks, write_marks
+from .marks import flag_state, has_marks, remove_marks, write_marks
 
 
 @dataclass
@@ -29,6 +29,8 @@ def annotate_object(obj: Any, path: str, checker: Checker) -> AnnotateResult:
         for place, clip_matches in zip(places, matches):
             findings = checker.findings_for(place, clip_matches, path)
             outcome.result.findings.extend(findings)
+            if not findings and not has_marks(place.clip):
+                continue  # nothing to write and nothing to remove
             before = dict(flag_state(place.clip))
             if write_marks(place.clip, findings, checker.checked_at, checker.pack.version()):
                 outcome.changed_clips += 1

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import opentimelineio as otio
 
+from .. import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
 
 NAMESPACE = "genflag"
@@ -33,7 +34,7 @@ def is_genflag_marker(marker: Any) -> bool:
 
 def is_genflag_mark(name: str | None, metadata: Any) -> bool:
     """The test behind is_genflag_marker, on a marker's name and metadata."""
-    own = metadata.get(NAMESPACE) if NAMESPACE in metadata else None
+    own = oa.get(metadata, NAMESPACE)
     if own is not None and hasattr(own, "get") and own.get("generated"):
         return True
     return bool(_MARKER_NAME.match(name or ""))
@@ -104,7 +105,23 @@ def _one_line(text: str, limit: int) -> str:
 
 def genflag_markers(clip: Any) -> list[Any]:
     """The clip's markers that genflag wrote."""
-    return [m for m in clip.markers if is_genflag_marker(m)]
+    return [m for m in oa.elements(clip.markers) if is_genflag_marker(m)]
+
+
+def has_marks(clip: Any) -> bool:
+    """Return True when the clip carries anything genflag wrote: record, markers or carrier text."""
+    metadata = clip.metadata
+    names = oa.keys(metadata)
+    if NAMESPACE in names or any(is_genflag_marker(m) for m in oa.elements(clip.markers)):
+        return True
+    if "cmx_3600" in names:
+        comments = oa.get(metadata["cmx_3600"], "comments", [])
+        if any(isinstance(c, str) and is_genflag_text(c) for c in oa.elements(comments)):
+            return True
+    if "AAF" in names:
+        user = oa.get(metadata["AAF"], "UserComments", {})
+        return any(str(k).lower().startswith("genflag") for k in oa.keys(user))
+    return False
 
 
 def remove_marks(clip: Any, keep_review: bool = True) -> bool:
@@ -114,9 +131,9 @@ def remove_marks(clip: Any, keep_review: bool = True) -> bool:
         if is_genflag_marker(clip.markers[index]):
             del clip.markers[index]
             changed = True
-    if NAMESPACE in clip.metadata:
+    if oa.has(clip.metadata, NAMESPACE):
         current = clip.metadata[NAMESPACE]
-        keys = set(current.keys()) if hasattr(current, "keys") else set()
+        keys = set(oa.keys(current)) if hasattr(current, "keys") else set()
         review = _plain(current["review"]) if keep_review and "review" in keys else None
         del clip.metadata[NAMESPACE]
         if review is not None:
@@ -128,8 +145,8 @@ def remove_marks(clip: Any, keep_review: bool = True) -> bool:
 def _remove_carrier_text(clip: Any) -> bool:
     changed = False
     for namespace, key in (("cmx_3600", "comments"),):
-        if namespace in clip.metadata and key in clip.metadata[namespace]:
-            values = list(clip.metadata[namespace][key])
+        if oa.has(clip.metadata, namespace) and oa.has(clip.metadata[namespace], key):
+            values = oa.elements(clip.metadata[namespace][key])
             kept = [v for v in values if not (isinstance(v, str) and is_genflag_text(v))]
             if len(kept) != len(values):
                 changed = True
@@ -139,9 +156,9 @@ def _remove_carrier_text(clip: Any) -> bool:
                     del clip.metadata[namespace][key]
                 if not len(clip.metadata[namespace]):
                     del clip.metadata[namespace]
-    if "AAF" in clip.metadata and "UserComments" in clip.metadata["AAF"]:
+    if oa.has(clip.metadata, "AAF") and oa.has(clip.metadata["AAF"], "UserComments"):
         comments = clip.metadata["AAF"]["UserComments"]
-        for key in [k for k in comments if str(k).lower().startswith("genflag")]:
+        for key in [k for k in oa.keys(comments) if str(k).lower().startswith("genflag")]:
             del comments[key]
             changed = True
         if changed and not len(comments):  # the AAF reader omits empty comment sets
@@ -157,24 +174,25 @@ def write_marks(clip: Any, findings: list[Finding], checked_at: str, pack_versio
     The time of the check is kept from the previous record when the findings are the same,
     so re-annotating an unchanged cut writes identical files.
     """
-    if not findings and not len(clip.markers) and NAMESPACE not in clip.metadata:
-        return False  # never flagged and nothing to flag: the common case, decided without reading more
+    if not findings and not has_marks(clip):
+        return False  # never flagged and nothing to flag (carrier text counts: AAF and EDL keep no record)
     before = flag_state(clip)
-    previous = _plain(clip.metadata[NAMESPACE]) if NAMESPACE in clip.metadata else {}
+    previous = _plain(clip.metadata[NAMESPACE]) if oa.has(clip.metadata, NAMESPACE) else {}
     record = clip_record(findings, checked_at, pack_version) if findings else None
     has_record = isinstance(previous, dict) and "findings" in previous
     same_record = record is not None and has_record and _same_record(previous, record)
     if same_record:
         record["checked_at"] = previous.get("checked_at", checked_at)
-    remove_marks(clip)
-    if record is not None:
-        if isinstance(previous, dict) and "review" in previous:
-            record["review"] = previous["review"]
-        clip.metadata[NAMESPACE] = record
-        for finding in findings:
-            clip.markers.append(marker_for(finding, clip))
+    removed = remove_marks(clip)
+    if record is None:
+        return removed  # no longer flagged: anything genflag had written here is a change
+    if isinstance(previous, dict) and "review" in previous:
+        record["review"] = previous["review"]
+    clip.metadata[NAMESPACE] = record
+    for finding in findings:
+        clip.markers.append(marker_for(finding, clip))
     after = {(f.rule, _state(f.severity, f.status)) for f in findings}
-    return before != after or (has_record and record is not None and not same_record)
+    return before != after or (has_record and not same_record)
 
 
 def _state(severity: str, status: str) -> str:
@@ -187,7 +205,7 @@ _COLOR_STATES[str(CLEARED_COLOR)] = "cleared"
 
 def flag_state(clip: Any) -> set[tuple[str, str]]:
     """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers."""
-    if NAMESPACE in clip.metadata and "findings" in clip.metadata[NAMESPACE]:
+    if oa.has(clip.metadata, NAMESPACE) and oa.has(clip.metadata[NAMESPACE], "findings"):
         return {(str(f["rule"]), _state(str(f["severity"]), str(f["status"])))
                 for f in clip.metadata[NAMESPACE]["findings"]}
     return {(m.name.split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))

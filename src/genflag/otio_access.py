@@ -1,0 +1,48 @@
+"""Read OpenTimelineIO's containers without the C++ exceptions its bindings use as signals.
+
+In OpenTimelineIO 0.18 every exhausted iterator over an AnyDictionary, AnyVector, a clip's
+markers or effects, and every lookup of a missing key (``key in metadata``, ``.get``) throws a
+C++ exception that pybind11 translates into StopIteration / KeyError: about 10 µs each, which is
+more than everything else genflag does per clip. Loops bounded by ``len()`` never reach it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import opentimelineio as otio
+
+AnyDictionary = otio._otio.AnyDictionary
+AnyVector = otio._otio.AnyVector
+
+
+def keys(mapping: Any) -> list[Any]:
+    """Return a mapping's keys; for an AnyDictionary without running its iterator to the end."""
+    if type(mapping) is AnyDictionary:
+        iterator = iter(mapping)
+        return [next(iterator) for _ in range(len(mapping))]
+    return list(mapping)
+
+
+def items(mapping: Any) -> list[tuple[Any, Any]]:
+    """Return a mapping's (key, value) pairs without the end-of-iteration exception."""
+    if type(mapping) is AnyDictionary:
+        return [(key, mapping[key]) for key in keys(mapping)]
+    return list(mapping.items())
+
+
+def has(mapping: Any, key: Any) -> bool:
+    """Return True when the mapping has the key (no KeyError thrown for a missing one)."""
+    if type(mapping) is AnyDictionary:
+        return len(mapping) > 0 and key in keys(mapping)
+    return key in mapping
+
+
+def get(mapping: Any, key: Any, default: Any = None) -> Any:
+    """Return mapping[key], or default when the key is missing, without throwing."""
+    return mapping[key] if has(mapping, key) else default
+
+
+def elements(sequence: Any) -> list[Any]:
+    """Return the items of a list-like OTIO container (markers, effects, AnyVector) by index."""
+    return [sequence[index] for index in range(len(sequence))]
