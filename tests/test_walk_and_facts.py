@@ -82,3 +82,15 @@ def test_effect_metadata_is_a_field() -> None:
                                            metadata={"Resolve_OTIO": {"Effect Name": "Magic Mask"}}))
     place = next(iter_clip_places(make_timeline(("V1", [clip]))))
     assert Facts(place).get("effect.metadata.*") == [("effect.metadata.Resolve_OTIO.Effect Name", "Magic Mask")]
+
+
+def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them() -> None:
+    """facts._declared() skips importing genflag's own probes; that is exact only while this holds."""
+    from genflag.builtins import BUILTINS, _lazy
+    from genflag.facts import known_fields
+    from genflag.probes import BUILTIN_PROBES
+    assert BUILTIN_PROBES
+    for name, target in BUILTIN_PROBES.items():
+        assert not getattr(_lazy(target)(), "fields", None), name
+    assert "asset.generative" in known_fields()  # collectors' declarations still count
+    assert BUILTINS["collector"]

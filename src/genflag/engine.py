@@ -87,14 +87,14 @@ class Engine:
         self.contexts = list(pack.contexts)
         self._prefilters: dict[tuple[str, bool], FieldPrefilter] = {}
         self._rules_by_leaf: dict[int, list[int]] = {}
+        self._anchors_by_id: dict[int, Leaf] = {}
+        self._quiet_scanner: Any = None
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
         for index, rule in enumerate(self.rules):
             self._index_rule(index, rule)
         for context in self.contexts:
             self._index_leaves(context.selections.values())
-        for prefilter in self._prefilters.values():
-            prefilter.compile()
         self._prefilter_groups = self._group_by_namespace()
 
     def _group_by_namespace(self) -> list[tuple[str, bool, list[tuple[str, FieldPrefilter]]]]:
@@ -112,6 +112,22 @@ class Engine:
             return
         for leaf in anchors:
             self._rules_by_leaf.setdefault(leaf.id, []).append(index)
+            self._anchors_by_id[leaf.id] = leaf
+
+    def anchor_leaves(self) -> list[Leaf]:
+        """Every leaf of which a hit makes some rule a candidate (see _anchors)."""
+        return list(self._anchors_by_id.values())
+
+    def has_always_rules(self) -> bool:
+        """True when some rule has no anchor and is evaluated on every clip."""
+        return bool(self._always)
+
+    def quiet_scanner(self) -> Any:
+        """The pack's QuietClipScanner (quiet_clips.py), built on first use."""
+        if self._quiet_scanner is None:
+            from .quiet_clips import QuietClipScanner
+            self._quiet_scanner = QuietClipScanner(self)
+        return self._quiet_scanner
 
     def _index_leaves(self, selections: Iterable[Selection]) -> None:
         """Put every prefilterable leaf in its field's RE2 set, so a miss settles the leaf without testing it."""

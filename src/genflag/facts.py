@@ -345,20 +345,44 @@ MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "me
 
 def known_fields() -> set[str]:
     """Every field name the engine knows: core fields plus those collectors and probes declare."""
-    return set(CORE_FIELDS) | set(PIPELINE_FIELDS) | set(MEDIA_COLLECTOR_FIELDS) | set(plugin_field_docs())
+    return set(_declared().known)
 
 
 def plugin_field_docs() -> dict[str, str]:
     """Fields declared by installed collectors and probes (their ``fields`` attribute)."""
-    from .plugins import registry
-    docs: dict[str, str] = {}
-    for kind in ("collector", "probe"):
-        for plugin in registry.load_all(kind):
-            docs.update(getattr(plugin, "fields", {}) or {})
-    return docs
+    return dict(_declared().docs)
 
 
 def checked_namespaces() -> set[str]:
     """Namespaces whose field names are checked at rule load: the core ones and every declared one."""
-    return {"timeline", "track", "clip", "record", "media", "marker", "effect", "review"} | {
-        name.split(".", 1)[0] for name in plugin_field_docs()}
+    return set(_declared().namespaces)
+
+
+class _Declared:
+    """What installed plugins declare, computed once per registry state (rule loading asks per field)."""
+
+    def __init__(self, docs: dict[str, str]) -> None:
+        self.docs = docs
+        self.known = frozenset(CORE_FIELDS) | frozenset(PIPELINE_FIELDS) | frozenset(MEDIA_COLLECTOR_FIELDS) | frozenset(docs)
+        self.namespaces = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "review"}
+                                    | {name.split(".", 1)[0] for name in docs})
+
+
+_DECLARED: dict[tuple[int, int], _Declared] = {}
+
+
+def _declared() -> _Declared:
+    from .plugins import registry
+    registry.entries()  # discovers entry points first, so the generation below is settled
+    key = (id(registry), registry.generation)
+    found = _DECLARED.get(key)
+    if found is None:
+        docs: dict[str, str] = {}
+        for entry in registry.entries("collector") + registry.entries("probe"):
+            if entry.kind == "probe" and entry.origin == "built-in":
+                continue  # genflag's own probes declare no fields (tested): not imported just to see that
+            plugin = entry.load()
+            docs.update(getattr(plugin, "fields", None) or {})
+        _DECLARED.clear()
+        found = _DECLARED[key] = _Declared(docs)
+    return found

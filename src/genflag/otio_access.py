@@ -8,6 +8,7 @@ more than everything else genflag does per clip. Loops bounded by ``len()`` neve
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import opentimelineio as otio
@@ -46,3 +47,19 @@ def get(mapping: Any, key: Any, default: Any = None) -> Any:
 def elements(sequence: Any) -> list[Any]:
     """Return the items of a list-like OTIO container (markers, effects, AnyVector) by index."""
     return [sequence[index] for index in range(len(sequence))]
+
+
+def set_plain(mapping: Any, key: str, value: Any) -> None:
+    """``mapping[key] = value`` for a plain JSON value, converted by OpenTimelineIO's C++ reader.
+
+    The bindings convert a Python dict node by node in Python (about 190 µs for a finding
+    record); one C++ JSON parse does it in a quarter of that. Falls back to the plain
+    assignment when the value is not JSON or the bindings lack the pieces.
+    """
+    try:
+        text = json.dumps({"OTIO_SCHEMA": "SerializableObjectWithMetadata.1", "metadata": {"v": value}},
+                          allow_nan=False)
+        holder = otio.core.deserialize_json_from_string(text)
+        mapping.__internal_setitem__(key, otio._otio.PyAny(holder.metadata["v"]))
+    except (AttributeError, TypeError, ValueError):
+        mapping[key] = value

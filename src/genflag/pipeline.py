@@ -19,12 +19,13 @@ from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
+from .quiet_clips import LoudClips, SourceFile
 from .review import clears, review_state
 from .rules.modifiers import _text
 from .rules.pack import RulePack, load_pack
 from .timecode import in_out, range_dict
 from .timeline_io import read_timeline, timelines_in
-from .walk import ClipPlace, iter_clip_places
+from .walk import ClipPlace, select_clip_places
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.*]+)\}")
 
@@ -46,6 +47,7 @@ class CheckOptions:
     config: dict[str, Any] = field(default_factory=dict)
     severity_overrides: dict[str, str] = field(default_factory=dict)
     disabled_rules: list[str] = field(default_factory=list)
+    skip_quiet_clips: bool = True  # see quiet_clips.py; False evaluates every clip (same results)
 
     def run_context(self, timeline_path: str = "") -> RunContext:
         """The RunContext plugins see."""
@@ -56,6 +58,10 @@ class CheckOptions:
 
 class Checker:
     """A loaded rule pack and collectors, ready to check any number of timelines."""
+
+    #: Subclasses that need every clip's place (places() sees them all) set this; quiet clips are
+    #: then still walked, though not evaluated.
+    walks_every_clip = False
 
     def __init__(self, options: CheckOptions, pack: RulePack | None = None) -> None:
         self.options = options
@@ -94,31 +100,38 @@ class Checker:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
         with no_cyclic_gc():
+            source = SourceFile.before_read(path)
             try:
                 obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
                                     self.options.adapter_args)
             except GenflagError as exc:
                 result.errors.append(str(exc))
                 return result
-            self.check_object(obj, path, result)
+            self.check_object(obj, path, result, source)
         return result
 
-    def check_object(self, obj: Any, path: str, result: TimelineResult | None = None) -> TimelineResult:
-        """Check an already-read OTIO object (timeline or collection)."""
+    def check_object(self, obj: Any, path: str, result: TimelineResult | None = None,
+                     source: SourceFile | None = None) -> TimelineResult:
+        """Check an already-read OTIO object (timeline or collection); ``source``: the file it was read from."""
         result = result or TimelineResult(path=path)
-        for clip_places, matches in self.analyse(obj, path, result):
+        for clip_places, matches in self.analyse(obj, path, result, source):
             for place, clip_matches in zip(clip_places, matches):
                 result.findings.extend(self.findings_for(place, clip_matches, path))
         result.findings.sort(key=Finding.sort_key)
         return result
 
-    def analyse(self, obj: Any, path: str, result: TimelineResult) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
-        """Yield, per timeline in the object, its clip places and each clip's matches."""
+    def analyse(self, obj: Any, path: str, result: TimelineResult,
+                source: SourceFile | None = None) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
+        """Yield, per timeline in the object, its clip places and each clip's matches.
+
+        With the ``source`` file an .otio timeline was just read from, clips no rule can match
+        (quiet_clips.py) are counted but neither yielded nor evaluated: they have no findings.
+        """
         for container in timelines_in(obj):
             result.timelines += 1
-            places = self.places(container, path)
-            result.clips += len(places)
             context = self.options.run_context(path)
+            places, count = self._places(obj, container, path, context, source)
+            result.clips += count
             self._collect(places, context)
             result.warnings.extend(context.warnings)
             yield places, [self._evaluate(place) for place in places]
@@ -131,13 +144,37 @@ class Checker:
             place.facts = None  # also breaks the place <-> facts reference cycle
         return matches
 
+    def _places(self, obj: Any, container: Any, path: str, context: RunContext,
+                source: SourceFile | None) -> tuple[list[ClipPlace], int]:
+        """The places to evaluate (every clip, or only the loud ones) and the timeline's clip count."""
+        loud = self._loud_clips(obj, container, context, source)
+        if loud is not None and not self.walks_every_clip:
+            places, count = select_clip_places(container, loud.indices)
+            if count == loud.clip_count:
+                return _with_facts(places, path), count
+            loud = None  # the text's clips are not the walked clips: evaluate them all
+        places = self.places(container, path)
+        if loud is not None and len(places) == loud.clip_count:
+            return [place for place in places if place.index in loud.indices], len(places)
+        return places, len(places)
+
+    def _loud_clips(self, obj: Any, container: Any, context: RunContext, source: SourceFile | None) -> LoudClips | None:
+        """The clips an .otio file's text says may match, when that shortcut is exact (see quiet_clips)."""
+        if not self.options.skip_quiet_clips or source is None or container is not obj:
+            return None
+        if not source.path.lower().endswith(".otio"):
+            return None
+        if self.options.adapter not in (None, "otio_json") or any(c.wants(context) for c in self.collectors):
+            return None
+        scanner = self.engine.quiet_scanner()
+        if not scanner.usable:
+            return None
+        return scanner.scan_file(source)
+
     @staticmethod
     def places(container: Any, path: str) -> list[ClipPlace]:
         """Enumerate a container's clips with their base facts."""
-        places = list(iter_clip_places(container))
-        for place in places:
-            place.facts = Facts(place, {"timeline.path": path})
-        return places
+        return _with_facts(select_clip_places(container)[0], path)
 
     def _collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         for collector in self.collectors:
@@ -206,6 +243,12 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _with_facts(places: list[ClipPlace], path: str) -> list[ClipPlace]:
+    for place in places:
+        place.facts = Facts(place, {"timeline.path": path})
+    return places
 
 
 def _source_range(clip: Any) -> Any:

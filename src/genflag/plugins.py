@@ -77,6 +77,13 @@ class Collector:
         """Add facts to the given clips."""
         raise NotImplementedError
 
+    def wants(self, context: RunContext) -> bool:
+        """Whether collect() would add facts in this run (False lets genflag skip clips no rule can match).
+
+        The default, True, is always safe; override it only when the answer is sure without the clips.
+        """
+        return True
+
 
 class MediaProbe:
     """Reads one local media file and returns facts under its own namespace (``name.``)."""
@@ -168,10 +175,12 @@ class PluginRegistry:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], PluginEntry] = {}
         self._discovered = False
+        self.generation = 0  # changes with every registration (for caches of what plugins declare)
 
     def register(self, kind: str, name: str, loader: Callable[[], Any], origin: str = "built-in") -> None:
         """Register a plugin class factory under a kind and name (later wins)."""
         self._entries[(kind, name)] = PluginEntry(kind, name, origin, loader)
+        self.generation += 1
 
     def entries(self, kind: str | None = None) -> list[PluginEntry]:
         """Every registered entry of a kind (all kinds when None), discovering entry points once."""

@@ -14,6 +14,8 @@ import sqlite3
 import time
 from typing import Any, Iterable
 
+from .user_cache import user_cache_dir
+
 CACHE_FILE = "probes.sqlite"
 SCHEMA = """CREATE TABLE IF NOT EXISTS probe_results (
     path TEXT NOT NULL, probe_set TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
@@ -23,8 +25,7 @@ _CHUNK = 500
 
 def default_cache_dir() -> str:
     """Return $XDG_CACHE_HOME/genflag (or ~/.cache/genflag)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "genflag")
+    return user_cache_dir()
 
 
 class ProbeCache:

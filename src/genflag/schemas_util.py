@@ -88,8 +88,8 @@ def cached_schema_errors(doc: LocatedYaml, schema_name: str, text: str) -> list[
     import os
     schema = json.dumps(load_schema(schema_name), sort_keys=True)
     digest = hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    stamp = os.path.join(base, "genflag", "valid", digest)
+    from .user_cache import user_cache_dir
+    stamp = user_cache_dir("valid", digest)
     if os.path.exists(stamp):
         return []
     errors = schema_errors(doc, schema_name)

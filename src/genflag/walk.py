@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Container, Iterator
 
 import opentimelineio as otio
 
@@ -28,50 +29,83 @@ class ClipPlace:
 
 def iter_clip_places(container: Any) -> Iterator[ClipPlace]:
     """Yield every clip of a Timeline (or a bare collection of clips) in track order."""
+    return iter(select_clip_places(container)[0])
+
+
+def select_clip_places(container: Any, wanted: Container[int] | None = None) -> tuple[list[ClipPlace], int]:
+    """Places of the clips whose enumeration index is in ``wanted`` (all when None), and the clip count.
+
+    Record ranges are computed only for tracks holding a wanted clip, so picking a few clips of
+    a large cut costs one pass over its children and little more.
+    """
     name = container.name or ""
+    places: list[ClipPlace] = []
+    count = 0
     if isinstance(container, otio.schema.Timeline):
         offset = container.global_start_time
-        counter = iter(range(1 << 62))
         for track_index, track in enumerate(container.tracks):
-            for clip, rec in _clips_in_track(track, offset):
-                yield ClipPlace(clip, next(counter), track.name or f"{_kind_letter(track)}{track_index + 1}",
-                                str(track.kind), track_index, rec, name)
-    else:
-        clips = container.find_clips() if hasattr(container, "find_clips") else []
-        for index, clip in enumerate(clips):
-            yield ClipPlace(clip, index, "", "", -1, None, name)
+            track_name = track.name or f"{_kind_letter(track)}{track_index + 1}"
+            kind = str(track.kind)
+            for clip, record in _clips_in_track(track, offset):
+                if wanted is None or count in wanted:
+                    places.append(ClipPlace(clip, count, track_name, kind, track_index, record(), name))
+                count += 1
+        return places, count
+    clips = container.find_clips() if hasattr(container, "find_clips") else []
+    for index, clip in enumerate(clips):
+        if wanted is None or index in wanted:
+            places.append(ClipPlace(clip, index, "", "", -1, None, name))
+    return places, len(clips)
 
 
 def _kind_letter(track: Any) -> str:
     return "A" if track.kind == otio.schema.TrackKind.Audio else "V"
 
 
-def _clips_in_track(track: Any, offset: RationalTime | None) -> Iterator[tuple[Any, TimeRange | None]]:
-    ranges = _child_ranges(track)
-    for child, rng in zip(track, ranges):
+RangeOf = Callable[[], "TimeRange | None"]
+
+
+def _clips_in_track(track: Any, offset: RationalTime | None) -> Iterator[tuple[Any, RangeOf]]:
+    children = list(track)
+    ranges: list[TimeRange | None] = []
+
+    def record(index: int) -> TimeRange | None:
+        if not ranges:
+            ranges.extend(_child_ranges(track, children))
+        return _shift(ranges[index], offset)
+
+    for index, child in enumerate(children):
         if isinstance(child, otio.schema.Clip):
-            yield child, _shift(rng, offset)
+            yield child, partial(record, index)
         elif isinstance(child, (otio.schema.Stack, otio.schema.Track)):
-            yield from _clips_in_nested(child, _shift(rng, offset))
+            yield from _clips_in_nested(child, record(index))
 
 
-def _child_ranges(track: Any) -> list[TimeRange | None]:
+def _child_ranges(track: Any, children: list[Any]) -> list[TimeRange | None]:
     try:
         by_child = track.range_of_all_children()
-        return [by_child.get(child) for child in track]
+        return [by_child.get(child) for child in children]
     except Exception:  # a malformed track (missing ranges) still lists its clips, without positions
-        return [None] * len(track)
+        return [None] * len(children)
 
 
-def _clips_in_nested(composition: Any, placed: TimeRange | None) -> Iterator[tuple[Any, TimeRange | None]]:
+def _clips_in_nested(composition: Any, placed: TimeRange | None) -> Iterator[tuple[Any, RangeOf]]:
     inner_start = composition.trimmed_range().start_time if placed is not None else None
     tracks = [composition] if isinstance(composition, otio.schema.Track) else composition
     for sub in tracks:
         if isinstance(sub, otio.schema.Track):
-            for clip, rng in _clips_in_track(sub, None):
-                yield clip, _rebase(rng, inner_start, placed)
+            for clip, record in _clips_in_track(sub, None):
+                yield clip, partial(_rebase_lazy, record, inner_start, placed)
         elif isinstance(sub, otio.schema.Clip):
-            yield sub, placed
+            yield sub, partial(_same, placed)
+
+
+def _same(value: TimeRange | None) -> TimeRange | None:
+    return value
+
+
+def _rebase_lazy(record: RangeOf, inner_start: RationalTime | None, placed: TimeRange | None) -> TimeRange | None:
+    return _rebase(record(), inner_start, placed)
 
 
 def _shift(rng: TimeRange | None, offset: RationalTime | None) -> TimeRange | None:

@@ -39,6 +39,52 @@ class LocatedYaml:
         return Problem(self.source, line, col, message, rule_id)
 
 
+def load_located_cached(text: str, source: str) -> LocatedYaml:
+    """load_located, with each parse kept in the user cache under the text's hash.
+
+    Rule files are parsed on every run; the same text always parses the same. The parse is kept
+    with ``marshal`` (plain data only: a document with other types, such as dates, is not kept);
+    the cache is the user's own folder, trusted like the validation stamps beside it.
+    """
+    import hashlib
+    import marshal
+
+    from .user_cache import user_cache_dir
+    digest = hashlib.sha256(f"{MARSHAL_VERSION}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    path = user_cache_dir("yaml", digest)
+    try:
+        with open(path, "rb") as handle:
+            data, positions = marshal.loads(handle.read())
+        return LocatedYaml(source, data, positions)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    doc = load_located(text, source)
+    try:
+        blob = marshal.dumps((doc.data, doc.positions))
+    except ValueError:
+        return doc
+    _keep(path, blob)
+    return doc
+
+
+#: Bump when what load_located returns changes shape.
+MARSHAL_VERSION = 1
+
+
+def _keep(path: str, blob: bytes) -> None:
+    """Write a cache entry atomically; a read-only cache only costs the time saved."""
+    import os
+    import tempfile
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def load_located(text: str, source: str) -> LocatedYaml:
     """Parse one YAML document with the safe loader; raise a located Problem on failure."""
     if len(text) > MAX_BYTES:

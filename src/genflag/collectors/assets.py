@@ -84,13 +84,22 @@ class AssetsCollector(Collector):
         _add_facts(by_target, facts)
         _warn_failures(by_target, facts, session.display_name, context)
 
+    def wants(self, context: RunContext) -> bool:
+        """Only with an asset manager configured (settings or the environment variable)."""
+        if self._session is not None:
+            return True
+        settings = context.config.get("assets") or {}
+        explicit = bool(settings.get("required") or settings.get("config"))
+        configured = explicit or bool(os.environ.get(CONFIG_ENV_VAR, "").strip())
+        return settings.get("enabled", True) is not False and configured
+
     def _session_for(self, context: RunContext) -> Any:
         if self._session is not None:
             return self._session
+        if not self.wants(context):
+            return None
         settings = context.config.get("assets") or {}
         explicit = bool(settings.get("required") or settings.get("config"))
-        if settings.get("enabled", True) is False or not (explicit or os.environ.get(CONFIG_ENV_VAR, "").strip()):
-            return None
         if self._load_error:
             context.warn(self._load_error)
             return None

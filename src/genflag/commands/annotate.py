@@ -8,6 +8,7 @@ import sys
 
 from ..errors import EXIT_OK, UsageError
 from ..pipeline import Checker, no_cyclic_gc
+from ..quiet_clips import SourceFile
 from ..timeline_io import adapter_for, read_timeline, write_timeline
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
@@ -69,10 +70,15 @@ def run_annotate(args: argparse.Namespace) -> int:
     """Annotate IN and write OUT (or print the changes with --dry-run)."""
     out = _output_path(args)
     checker = Checker(check_options(args))
+    with no_cyclic_gc():  # one timeline, read, annotated and written: nothing to collect before the end
+        return _annotate(args, out, checker)
+
+
+def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
-    with no_cyclic_gc():
-        obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-        outcome = annotate_object(obj, args.input, checker)
+    source = SourceFile.before_read(args.input)
+    obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
+    outcome = annotate_object(obj, args.input, checker, source)
     for warning in outcome.result.warnings:
         print(f"{args.input}: warning: {warning}", file=sys.stderr)
     if args.dry_run:

@@ -37,6 +37,9 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
                        help="remap a media path prefix (repeatable)")
     group.add_argument("--cache-dir", help="media probe cache folder")
+    group.add_argument("--evaluate-all", action="store_true",
+                       help="evaluate every clip, without skipping the clips an .otio file's text shows no rule "
+                            "can match (same results, slower; for comparison)")
     group.add_argument("--asset-config", metavar="TOML",
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
     from ..reports.source import add_consent_options
@@ -92,7 +95,7 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         include_default_rules=effective(args, "default_rules", True)[0],
         adapter=args.adapter, rate=rate, adapter_args=parse_adapter_args(args.adapter_arg),
         probe_media=effective(args, "probe", True)[0], media_roots=roots,
-        cache_dir=effective(args, "cache_dir", None)[0],
+        cache_dir=effective(args, "cache_dir", None)[0], skip_quiet_clips=not getattr(args, "evaluate_all", False),
         severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
         **extra)
 

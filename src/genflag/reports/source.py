@@ -29,6 +29,8 @@ class Source:
 class LayoutChecker(Checker):
     """A Checker that also measures each timeline's tracks while it walks them (no second read)."""
 
+    walks_every_clip = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.layouts: dict[str, list[CutLayout]] = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import Problem, ProblemsError
 from ..schemas_util import cached_schema_errors
-from ..yaml_positions import LocatedYaml, load_located
+from ..yaml_positions import LocatedYaml, load_located_cached
 from .compiler import Compiler
 from .model import Context, Rule
 
@@ -51,7 +51,7 @@ def load_rule_file(path: str | os.PathLike[str], folder_pack: str | None = None)
     """
     path = str(path)
     text = read_text(path)
-    doc = load_located(text, path)
+    doc = load_located_cached(text, path)
     if not isinstance(doc.data, dict):
         raise ProblemsError([Problem(path, 1, 1, "a rule file must be a mapping with 'genflag_rules: 1'")])
     errors = cached_schema_errors(doc, RULES_SCHEMA, text)

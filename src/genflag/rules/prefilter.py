@@ -52,6 +52,11 @@ def _pattern(comparison: str, value: Any) -> str | None:
     return None
 
 
+#: Compiled RE2 sets by (patterns, squashed), shared by fields and engines of this process.
+_COMPILED: dict[tuple[tuple[str, ...], bool], Any] = {}
+_COMPILED_LIMIT = 512
+
+
 class FieldPrefilter:
     """One RE2 set over all prefilter patterns of one field, with a memo of recent values."""
 
@@ -69,19 +74,29 @@ class FieldPrefilter:
         self._patterns.append((pattern[len(SQUASHED):] if self.squashed else pattern, leaf_id))
 
     def compile(self) -> None:
-        """Build the RE2 set (case-insensitive: a superset of cased tests too)."""
-        options = re2.Options()
-        options.case_sensitive = False
-        options.log_errors = False
-        self._set = re2.Set.SearchSet(options)
-        for pattern, _ in self._patterns:
-            self._set.Add(pattern)
-        self._set.Compile()
+        """Build the RE2 set (case-insensitive: a superset of cased tests too); fields with the same
+        patterns share one set (the provenance namespaces all take the same tool names)."""
+        key = (tuple(pattern for pattern, _ in self._patterns), self.squashed)
+        found = _COMPILED.get(key)
+        if found is None:
+            options = re2.Options()
+            options.case_sensitive = False
+            options.log_errors = False
+            found = re2.Set.SearchSet(options)
+            for pattern in key[0]:
+                found.Add(pattern)
+            found.Compile()
+            if len(_COMPILED) >= _COMPILED_LIMIT:
+                _COMPILED.clear()
+            _COMPILED[key] = found
+        self._set = found
 
     def leaves_hit(self, text: str) -> frozenset[int]:
-        """Return the ids of leaves whose patterns hit the text."""
+        """Return the ids of leaves whose patterns hit the text (the set is built on first use)."""
         hit = self._memo.get(text)
         if hit is None:
+            if self._set is None:
+                self.compile()
             subject = squash(text) if self.squashed else text
             hit = frozenset(self._patterns[i][1] for i in (self._set.Match(subject) or ()))
             if len(self._memo) >= self.MEMO_LIMIT:

@@ -24,10 +24,12 @@ def prepare_for_format(obj: Any, path: str, adapter: str | None = None) -> None:
     """Stamp the format-specific carriers for the adapter that will write ``path`` (idempotent)."""
     name = adapter_for(path, adapter, write=True)
     stamp = {"cmx_3600": _stamp_edl, "fcp_xml": _stamp_fcp_xml, "AAF": _stamp_aaf}.get(name)
+    if stamp is None:
+        return  # the format keeps metadata and markers as they are
     for clip in _clips(obj):
         if name == "fcp_xml":
             _ensure_available_range(clip)
-        if stamp is not None and NAMESPACE in clip.metadata and "findings" in clip.metadata[NAMESPACE]:
+        if NAMESPACE in clip.metadata and "findings" in clip.metadata[NAMESPACE]:
             stamp(clip, list(clip.metadata[NAMESPACE]["findings"]))
 
 

@@ -188,7 +188,7 @@ def write_marks(clip: Any, findings: list[Finding], checked_at: str, pack_versio
         return removed  # no longer flagged: anything genflag had written here is a change
     if isinstance(previous, dict) and "review" in previous:
         record["review"] = previous["review"]
-    clip.metadata[NAMESPACE] = record
+    oa.set_plain(clip.metadata, NAMESPACE, record)
     for finding in findings:
         clip.markers.append(marker_for(finding, clip))
     after = {(f.rule, _state(f.severity, f.status)) for f in findings}

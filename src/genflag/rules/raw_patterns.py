@@ -1,0 +1,158 @@
+"""Prefilter patterns turned into patterns over a file's raw JSON text.
+
+A prefilter pattern (see prefilter.py) is searched in one field value. When that value is
+written verbatim in an .otio file (no JSON escapes), the raw pattern made here matches the
+file's text wherever the prefilter pattern matches the value: it drops zero-width assertions
+(``^``, ``$``, ``\\b``...), and a word (squashed) pattern allows any run of non-alphanumerics
+between its letters, as squash() drops them. Dropping a constraint only widens what matches,
+so the raw pattern is a superset: it may hit where no prefilter would, never the reverse.
+"""
+
+from __future__ import annotations
+
+try:  # Python 3.11+ (sre_parse is deprecated there)
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse  # type: ignore[no-redef]
+
+from .prefilter import SQUASHED
+
+#: Characters squash() may drop between the letters of a word (never an ASCII letter or digit,
+#: never a quote: a quote ends a JSON string, and a verbatim value holds none).
+GAP = '[^0-9A-Za-z"]*'
+#: Characters whose Python lower() starts with a letter RE2's case folding does not pair them with:
+#: the dotted capital I lowers to i + a combining dot (which squash() keeps, so it can only be the
+#: needle's last letter).
+_LAST_LETTER_EXTRAS = {"i": "(?:i|\\x{130})"}
+#: What Python's str() of a JSON number can be made of; a pattern that can match such text could
+#: see a number written differently in the file ("1e-05" vs 0.00001).
+NUMBER_CHARS = frozenset("0123456789.eE+-")
+_ZERO_WIDTH_ESCAPES = frozenset("AzbB")
+
+
+def raw_pattern(pattern: str) -> str:
+    """Return the raw-text form of one prefilter pattern (see the module docstring)."""
+    if pattern.startswith(SQUASHED):
+        return squashed_raw(pattern[len(SQUASHED):])
+    return drop_assertions(pattern)
+
+
+def squashed_raw(needle: str) -> str:
+    """A word needle (letters joined) as a raw pattern: any non-alphanumerics between letters."""
+    parts = [char for char in needle if char.isalnum()]  # letters and digits need no escape
+    if parts:
+        parts[-1] = _LAST_LETTER_EXTRAS.get(parts[-1], parts[-1])
+    return GAP.join(parts)
+
+
+def drop_assertions(pattern: str) -> str:
+    """Remove ``^``, ``$``, ``\\A``, ``\\z``, ``\\b`` and ``\\B`` outside character classes."""
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        char = pattern[index]
+        if char == "\\" and index + 1 < size:
+            end = _escape_end(pattern, index)
+            if pattern[index + 1] not in _ZERO_WIDTH_ESCAPES:
+                out.append(pattern[index:end])
+            index = end
+        elif char == "[":
+            end = _class_end(pattern, index)
+            out.append(pattern[index:end])
+            index = end
+        else:
+            if char not in "^$":
+                out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def _escape_end(pattern: str, index: int) -> int:
+    """End of the escape starting at index: ``\\Q...\\E`` literals whole, else two characters."""
+    if pattern[index + 1] == "Q":
+        close = pattern.find("\\E", index + 2)
+        return len(pattern) if close < 0 else close + 2
+    return index + 2
+
+
+def _class_end(pattern: str, index: int) -> int:
+    """End of the character class starting at index (``]`` first is literal; escapes and [:x:] kept)."""
+    cursor = index + 1
+    if cursor < len(pattern) and pattern[cursor] == "^":
+        cursor += 1
+    if cursor < len(pattern) and pattern[cursor] == "]":
+        cursor += 1
+    while cursor < len(pattern):
+        char = pattern[cursor]
+        if char == "\\":
+            cursor += 2
+            continue
+        if pattern.startswith("[:", cursor):
+            close = pattern.find(":]", cursor + 2)
+            cursor = cursor + 1 if close < 0 else close + 2
+            continue
+        if char == "]":
+            return cursor + 1
+        cursor += 1
+    return len(pattern)
+
+
+def may_match_number(pattern: str) -> bool:
+    """True unless the prefilter pattern surely cannot match text made only of NUMBER_CHARS."""
+    if pattern.startswith(SQUASHED):
+        needle = [char for char in pattern[len(SQUASHED):] if char.isalnum()]
+        return all(char in NUMBER_CHARS for char in needle)
+    try:
+        parsed = sre_parse.parse(pattern, 0)
+    except Exception:  # RE2-only syntax Python cannot parse: assume the worst
+        return True
+    try:
+        return _sequence_may_match(list(parsed))
+    except Exception:  # an unfamiliar node: assume the worst
+        return True
+
+
+def _sequence_may_match(items: list[tuple[object, object]]) -> bool:
+    return all(_item_may_match(op, arg) for op, arg in items)
+
+
+def _item_may_match(op: object, arg: object) -> bool:
+    name = str(op)
+    if name == "LITERAL":
+        return _char_is_numeric(chr(arg))  # type: ignore[arg-type]
+    if name == "NOT_LITERAL" or name == "ANY":
+        return True
+    if name == "IN":
+        return any(_class_accepts(arg, char) for char in NUMBER_CHARS)  # type: ignore[arg-type]
+    if name == "BRANCH":
+        return any(_sequence_may_match(list(branch)) for branch in arg[1])  # type: ignore[index]
+    if name == "SUBPATTERN":
+        return _sequence_may_match(list(arg[-1]))  # type: ignore[index]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _, body = arg  # type: ignore[misc]
+        return low == 0 or _sequence_may_match(list(body))
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return True
+    return True  # group references and anything else: assume the worst
+
+
+def _char_is_numeric(char: str) -> bool:
+    return char in NUMBER_CHARS or char.lower() in NUMBER_CHARS or char.upper() in NUMBER_CHARS
+
+
+def _class_accepts(items: list[tuple[object, object]], char: str) -> bool:
+    """Whether a parsed character class may accept char (either case); unknown parts accept."""
+    negate = hit = False
+    cases = {char, char.lower(), char.upper()}
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            hit = hit or chr(arg) in cases  # type: ignore[arg-type]
+        elif name == "RANGE":
+            low, high = arg  # type: ignore[misc]
+            hit = hit or any(low <= ord(c) <= high for c in cases)
+        else:  # CATEGORY (\d, \w, \s...) and anything else: assume it may accept
+            return True
+    return hit != negate

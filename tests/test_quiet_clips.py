@@ -1,0 +1,292 @@
+"""Quiet clips (quiet_clips.py): skipping clips an .otio file's text shows no rule can match changes nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+import pytest
+import re2
+
+from genflag.engine import Engine
+from genflag.pipeline import Checker, CheckOptions
+from genflag.quiet_clips import QuietClipScanner, SourceFile, sequence_target
+from genflag.rules.pack import load_pack
+from genflag.rules.prefilter import SQUASHED
+from genflag.rules.raw_patterns import (
+    drop_assertions,
+    may_match_number,
+    raw_pattern,
+    squashed_raw,
+)
+from genflag.rules.words import squash
+from tests.conftest import DEMO, REPO, corpus_dir
+
+RT = otio.opentime.RationalTime
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["bench_generate"] = module  # dataclasses look their module up while the module runs
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _results(path: Path, skip: bool, **options: Any) -> tuple[int, list[dict[str, Any]]]:
+    checker = Checker(CheckOptions(probe_media=False, skip_quiet_clips=skip, **options))
+    result = checker.check_path(str(path))
+    assert result.errors == []
+    return result.clips, [f.to_dict() for f in result.findings]
+
+
+def _assert_same(path: Path, **options: Any) -> list[dict[str, Any]]:
+    quiet = _results(path, True, **options)
+    full = _results(path, False, **options)
+    assert quiet == full
+    return quiet[1]
+
+
+def _loud(path: Path, rules: list[str] | None = None, include_default: bool = True) -> Any:
+    engine = Engine(load_pack(rules or [], include_default))
+    return engine.quiet_scanner().scan_file(SourceFile.before_read(str(path)))
+
+
+# ---- raw patterns ------------------------------------------------------------------------------
+
+def test_assertions_are_dropped_outside_character_classes_only() -> None:
+    assert drop_assertions("^abc$") == "abc"
+    assert drop_assertions(r"(?s)^.*\.exr$") == r"(?s).*\.exr"
+    assert drop_assertions(r"\bfoo\B|\Abar\z") == "foo|bar"
+    assert drop_assertions(r"[^/]+\^x\$") == r"[^/]+\^x\$"
+    assert drop_assertions(r"[]^$]x") == r"[]^$]x"
+    assert drop_assertions(r"[[:alpha:]^]$") == r"[[:alpha:]^]"
+    assert drop_assertions(r"\Qa^b$\E$") == r"\Qa^b$\E"
+
+
+def test_word_needles_allow_any_separators_but_never_a_quote() -> None:
+    options = re2.Options()
+    options.case_sensitive = False
+    pattern = re2.compile(squashed_raw("magicgen"), options)
+    for text in ("MagicGen", "magic_gen", "MAGIC - GEN", "Magic\u2014Gen", "magic.gen_v3"):
+        assert pattern.search(text), text
+    assert not pattern.search('magic", "gen')
+    assert not pattern.search("magic2gen")
+    dotted = re2.compile(squashed_raw("openai"), options)
+    assert dotted.search("OPENA\u0130") and squash("OPENA\u0130").startswith("openai")  # İ lowers to i + dot
+
+
+def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None:
+    """Property over the default pack's anchor patterns and values built around their needles."""
+    engine = Engine(load_pack([], True))
+    rng = random.Random(11)
+    options = re2.Options()
+    options.case_sensitive = False
+    patterns = sorted({p for leaf in engine.anchor_leaves() for p in leaf.prefilters})
+    separators = ["", "", "_", "-", " ", ".", "/", "\u2014", "\u00b7"]
+    checked = 0
+    for pattern in patterns:
+        value_pattern = re2.compile(pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else pattern, options)
+        raw = re2.compile(raw_pattern(pattern), options)
+        seed = pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else re.sub(r"[^0-9A-Za-z .]", "", pattern)
+        for _ in range(6):
+            chars = [c.upper() if rng.random() < 0.3 else c for c in seed]
+            text = "".join(c + (rng.choice(separators) if rng.random() < 0.3 else "") for c in chars)
+            value = f"{rng.choice(['', 'SH010_', '/mnt/x/'])}{text}{rng.choice(['', '_v001', '.mov'])}"
+            subject = squash(value) if pattern.startswith(SQUASHED) else value
+            if value_pattern.search(subject):
+                checked += 1
+                document = json.dumps({"OTIO_SCHEMA": "Clip.2", "name": value}, ensure_ascii=False, indent=4)
+                assert raw.search(document), (pattern, value)
+    assert checked > 1000
+
+
+def test_number_capable_patterns_are_recognised() -> None:
+    assert may_match_number(r"^[0-9]+$") and may_match_number(SQUASHED + "123") and may_match_number(r"1e\+05")
+    assert may_match_number(SQUASHED + "e5") and may_match_number("(?P<x>.)")
+    assert not may_match_number(SQUASHED + "runway") and not may_match_number("^sora$")
+    assert not may_match_number(r"(^|[/\\])comfyui[/\\]") and not may_match_number("[a-d]x")
+
+
+# ---- scanning ----------------------------------------------------------------------------------
+
+def _cut(tmp_path: Path, total: int = 600, seed: int = 5) -> Path:
+    timeline, _ = _generator().build_cut(total, "otio", seed)
+    path = tmp_path / f"cut-{total}.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    return path
+
+
+def test_generated_cut_gives_the_same_findings_with_and_without_skipping(tmp_path: Path) -> None:
+    path = _cut(tmp_path)
+    loud = _loud(path)
+    assert loud is not None and loud.clip_count == 600
+    assert 0 < len(loud.indices) < 100  # the shortcut really skipped most clips
+    findings = _assert_same(path)
+    assert {f["clip_index"] for f in findings} <= loud.indices
+    assert len(findings) >= 10
+
+
+def test_demo_cut_gives_the_same_findings(tmp_path: Path) -> None:
+    assert len(_assert_same(DEMO)) > 5
+
+
+def test_chunked_scans_agree_with_one_whole_scan(tmp_path: Path) -> None:
+    path = _cut(tmp_path, 300)
+    scanner = Engine(load_pack([], True)).quiet_scanner()
+    text = path.read_bytes()
+    whole = scanner.scan(text)
+    assert whole is not None
+    for size in (97, 1000, 4096, 65536):
+        parts = [text[i:i + size] for i in range(0, len(text), size)]
+        chunked = scanner.scan_chunks(parts)
+        assert chunked is not None and (chunked.indices, chunked.clip_count) == (whole.indices, whole.clip_count)
+
+
+def test_annotate_writes_the_same_file_either_way_and_reannotation_removes_stale_marks(tmp_path: Path,
+                                                                                         run_cli) -> None:
+    path = _cut(tmp_path, 400)
+    fast, full = tmp_path / "fast.otio", tmp_path / "full.otio"
+    assert run_cli("annotate", "--no-probe", path, "-o", fast).code in (0, 1)
+    assert run_cli("annotate", "--no-probe", "--evaluate-all", path, "-o", full).code in (0, 1)
+    stamp = re.compile(r'"checked_at": "[^"]*"')
+    assert stamp.sub("", fast.read_text()) == stamp.sub("", full.read_text())
+    # rename every flagged clip to something plain: re-annotating must take genflag's marks off them
+    timeline = otio.adapters.read_from_file(str(fast))
+    renamed = 0
+    for clip in timeline.find_clips():
+        if "genflag" in clip.metadata:
+            clip.name, clip.media_reference, renamed = f"plain_{renamed}", otio.schema.MissingReference(), renamed + 1
+            clip.markers[:] = [m for m in clip.markers if m.name.startswith("[genflag]")]
+            clip.effects[:] = []
+            for key in [k for k in clip.metadata.keys() if k != "genflag"]:
+                del clip.metadata[key]
+    otio.adapters.write_to_file(timeline, str(fast))
+    before = fast.read_text()
+    result = run_cli("annotate", "--no-probe", "--in-place", fast)
+    assert renamed > 5 and f"0 finding(s) on 0 clip(s); {renamed} clip(s) changed" in result.out
+    assert "genflag" not in fast.read_text() and "genflag" in before
+
+
+def test_image_sequence_target_is_assembled_before_it_is_searched(tmp_path: Path, write_rules) -> None:
+    rules = write_rules("genflag_rules: 1\nrules:\n  - {id: t.comfy, title: t, category: c, severity: info,"
+                        " match: {s: {media.target|word: comfyui}}}\n")
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    for index, (base, prefix) in enumerate([("/mnt/Comfy", "UI."), ("/mnt/plates", "sh010."), ("/x/comfy", "ui")]):
+        ref = otio.schema.ImageSequenceReference(target_url_base=base, name_prefix=prefix, name_suffix=".exr",
+                                                 frame_zero_padding=4)
+        timeline.tracks[0].append(otio.schema.Clip(name=f"c{index}", media_reference=ref,
+                                                   source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24))))
+    path = tmp_path / "seq.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    loud = _loud(path, [str(rules)], include_default=False)
+    assert loud is not None and loud.indices == {0, 2}  # the word spans base and prefix: only the target shows it
+    findings = _assert_same(path, rules=[str(rules)], include_default_rules=False)
+    assert [f["clip"] for f in findings] == ["c0", "c2"]
+    text = path.read_bytes()
+    start = text.index(b"ImageSequenceReference")
+    assert sequence_target(text, start, text.index(b"ImageSequenceReference", start + 1)) == b"/mnt/Comfy/UI.####.exr"
+
+
+def test_texts_the_shortcut_cannot_trust_fall_back_to_full_evaluation(tmp_path: Path) -> None:
+    scanner = Engine(load_pack([], True)).quiet_scanner()
+    clip = {"OTIO_SCHEMA": "Clip.2", "name": "SH010_runway_gen4"}
+    escaped = json.dumps({"OTIO_SCHEMA": "Timeline.1", "name": "a\\b", "tracks": [clip]}).encode()
+    assert scanner.scan(escaped) is None
+    schema_last = b'{"tracks": [{"name": "x", "OTIO_SCHEMA": "Clip.2"}]}'
+    assert scanner.scan(schema_last) is None
+    path = _cut(tmp_path, 50)
+    source = SourceFile.before_read(str(path))
+    assert source is not None
+    os.utime(path, ns=(source.mtime_ns + 10**9, source.mtime_ns + 10**9))
+    assert scanner.scan_file(source) is None
+
+
+def test_windows_paths_and_odd_writers_still_check_correctly(tmp_path: Path) -> None:
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    for name, url in [("SH010_RunwayGen4_v001", "C:\\renders\\sh010.mov"), ("plate", "C:\\plates\\a.mov")]:
+        timeline.tracks[0].append(otio.schema.Clip(name=name, media_reference=otio.schema.ExternalReference(url),
+                                                   source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24))))
+    path = tmp_path / "win.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    assert _loud(path) is None  # backslashes: every clip is evaluated
+    assert [f["clip"] for f in _assert_same(path)] == ["SH010_RunwayGen4_v001"]
+
+
+def test_packs_the_shortcut_cannot_serve_say_why(write_rules) -> None:
+    track_rule = write_rules("genflag_rules: 1\nrules:\n  - {id: t.track, title: t, category: c, severity: info,"
+                             " match: {s: {track.name|contains: GEN}}}\n")
+    scanner = QuietClipScanner(Engine(load_pack([str(track_rule)], include_default=False)))
+    assert not scanner.usable and "track.name" in (scanner.reason or "")
+    number_rule = write_rules("genflag_rules: 1\nrules:\n  - {id: t.num, title: t, category: c, severity: info,"
+                              " match: {s: {metadata.*|regex: '^1e-05$'}}}\n")
+    numbers = QuietClipScanner(Engine(load_pack([str(number_rule)], include_default=False)))
+    assert numbers.usable
+    text = b'{"OTIO_SCHEMA": "Clip.2", "metadata": {"gain": 0.00001}}'
+    loud = numbers.scan(text)
+    assert loud is not None and loud.indices == {0}  # written 0.00001, read back as 1e-05
+
+
+def test_a_numeric_metadata_rule_matches_the_same_clips_either_way(tmp_path: Path, write_rules) -> None:
+    rules = write_rules("genflag_rules: 1\nrules:\n  - {id: t.num, title: t, category: c, severity: info,"
+                        " match: {s: {metadata.*|regex: '^1e-05$'}}}\n")
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    for index, gain in enumerate([0.00001, 0.5, 1e-5 * 3]):
+        clip = otio.schema.Clip(name=f"c{index}", source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+        clip.metadata["gain"] = gain
+        timeline.tracks[0].append(clip)
+    path = tmp_path / "num.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    assert [f["clip"] for f in _assert_same(path, rules=[str(rules)], include_default_rules=False)] == ["c0"]
+
+
+def test_a_working_collector_turns_the_shortcut_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _cut(tmp_path, 50)
+    calls: list[str] = []
+    monkeypatch.setattr(QuietClipScanner, "scan_file", lambda self, source: calls.append(source.path))
+    Checker(CheckOptions(probe_media=True)).check_path(str(path))
+    assert calls == []  # the media collector adds facts the text does not hold
+    Checker(CheckOptions(probe_media=False)).check_path(str(path))
+    assert calls == [str(path)]
+
+
+def test_corpus_otio_files_give_the_same_findings_for_rules_built_from_their_own_words(tmp_path: Path,
+                                                                                        write_rules) -> None:
+    """Differential test on real files from other writers, with rules that do match them."""
+    folder = corpus_dir("timelines")
+    paths = sorted(folder.rglob("*.otio"))
+    assert len(paths) > 10
+    words: set[str] = set()
+    for path in paths:
+        try:
+            timeline = otio.adapters.read_from_file(str(path))
+        except Exception:
+            continue
+        for clip in timeline.find_clips() if hasattr(timeline, "find_clips") else []:
+            words.update(w for w in re.split(r"[^0-9A-Za-z]+", clip.name or "") if len(w) >= 3)
+    chosen = sorted(words)[::max(1, len(words) // 40)]
+    comparisons = ["word", "contains", "startswith", "endswith", "regex|i", "glob"]
+    fields = ["clip.name", "metadata.*", "media.target", "marker.name", "marker.comment", "media.metadata.*"]
+    lines = ["genflag_rules: 1", "rules:"]
+    for index, word in enumerate(chosen):
+        comparison = comparisons[index % len(comparisons)]
+        value = f"*{word}*" if comparison == "glob" else (f"^{word}" if comparison == "regex|i" else word)
+        field = fields[index % len(fields)]
+        lines.append(f"  - {{id: t.r{index}, title: t, category: c, severity: info,"
+                     f" match: {{s: {{{field}|{comparison}: '{value}'}}}}}}")
+    rules = write_rules("\n".join(lines) + "\n")
+    total = 0
+    for path in paths:
+        try:
+            otio.adapters.read_from_file(str(path))
+        except Exception:
+            continue
+        total += len(_assert_same(path, rules=[str(rules)]))
+    assert total > 20  # the rules really match corpus clips, so the comparison means something
