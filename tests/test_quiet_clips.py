@@ -21,6 +21,7 @@ from genflag.quiet_clips import QuietClipScanner, SourceFile, sequence_target
 from genflag.rules.pack import load_pack
 from genflag.rules.prefilter import SQUASHED
 from genflag.rules.raw_patterns import (
+    despaced,
     drop_assertions,
     may_match_number,
     raw_pattern,
@@ -94,7 +95,7 @@ def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None
     checked = 0
     for pattern in patterns:
         value_pattern = re2.compile(pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else pattern, options)
-        raw = re2.compile(raw_pattern(pattern), options)
+        raw = re2.compile(despaced(raw_pattern(pattern)), options)
         seed = pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else re.sub(r"[^0-9A-Za-z .]", "", pattern)
         for _ in range(6):
             chars = [c.upper() if rng.random() < 0.3 else c for c in seed]
@@ -104,8 +105,33 @@ def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None
             if value_pattern.search(subject):
                 checked += 1
                 document = json.dumps({"OTIO_SCHEMA": "Clip.2", "name": value}, ensure_ascii=False, indent=4)
-                assert raw.search(document), (pattern, value)
+                assert raw.search(document.replace(" ", "")), (pattern, value)
     assert checked > 1000
+
+
+def test_despaced_patterns_make_every_space_matching_atom_optional() -> None:
+    assert despaced("Steps: [0-9]+, Sampler: ") == "Steps:[0-9]+,Sampler:"
+    assert despaced(r"Firefly [^/\\]{92}\.(mp4|mov)") == r"Firefly[^/\\]{0,92}\.(mp4|mov)"
+    assert despaced(r"a.*?b\sc[ x]{2,}?d\Qe f\E(?P<g>h i)") == r"a.*?b\s?c[ x]*?d\Qef\E(?P<g>hi)"
+    assert despaced("runway[a-z]{3}") == "runway[a-z]{3}"
+
+
+def test_despaced_patterns_match_the_text_without_its_spaces() -> None:
+    """Property: wherever a pattern matches a text, its despaced form matches the text minus spaces."""
+    options = re2.Options()
+    options.case_sensitive = False
+    patterns = [r"a b", r"a.b", r"[^/]{3}x", r"(|\s)--v [4-7]", r"a\s+b", r"(a |b)c", r"[ a]{2}b", r"x.?y",
+                r"(?:a b){2}", r"\x20z", r"a[- _]?b", r"(ab|c d)+e"]
+    rng = random.Random(3)
+    hits = 0
+    for pattern in patterns:
+        before, after = re2.compile(pattern, options), re2.compile(despaced(pattern), options)
+        for _ in range(3000):
+            text = "".join(rng.choice("ab  cdxyz/-_v45") for _ in range(rng.randint(0, 12)))
+            if before.search(text):
+                hits += 1
+                assert after.search(text.replace(" ", "")), (pattern, text)
+    assert hits > 400
 
 
 def test_number_capable_patterns_are_recognised() -> None:
@@ -247,14 +273,24 @@ def test_a_numeric_metadata_rule_matches_the_same_clips_either_way(tmp_path: Pat
     assert [f["clip"] for f in _assert_same(path, rules=[str(rules)], include_default_rules=False)] == ["c0"]
 
 
-def test_a_working_collector_turns_the_shortcut_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_working_collector_turns_the_shortcut_off(tmp_path: Path) -> None:
+    path = str(_cut(tmp_path, 50))
+    assert Checker(CheckOptions(probe_media=True)).start_quiet_scan(path) is None  # media facts are not in the text
+    assert Checker(CheckOptions(probe_media=False, skip_quiet_clips=False)).start_quiet_scan(path) is None
+    assert Checker(CheckOptions(probe_media=False, adapter="cmx_3600")).start_quiet_scan(path) is None
+    scan = Checker(CheckOptions(probe_media=False)).start_quiet_scan(path)
+    assert scan is not None
+    loud = scan.result()
+    assert loud is not None and loud.clip_count == 50
+
+
+def test_a_file_changed_while_it_was_read_is_not_trusted(tmp_path: Path) -> None:
     path = _cut(tmp_path, 50)
-    calls: list[str] = []
-    monkeypatch.setattr(QuietClipScanner, "scan_file", lambda self, source: calls.append(source.path))
-    Checker(CheckOptions(probe_media=True)).check_path(str(path))
-    assert calls == []  # the media collector adds facts the text does not hold
-    Checker(CheckOptions(probe_media=False)).check_path(str(path))
-    assert calls == [str(path)]
+    scan = Checker(CheckOptions(probe_media=False)).start_quiet_scan(str(path))
+    assert scan is not None
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_mtime_ns + 10**9, stat.st_mtime_ns + 10**9))
+    assert scan.result() is None
 
 
 def test_corpus_otio_files_give_the_same_findings_for_rules_built_from_their_own_words(tmp_path: Path,

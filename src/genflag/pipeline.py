@@ -19,7 +19,7 @@ from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
-from .quiet_clips import LoudClips, SourceFile
+from .quiet_clips import LoudClips, QuietScan, SourceFile
 from .review import clears, review_state
 from .rules.modifiers import _text
 from .rules.pack import RulePack, load_pack
@@ -100,37 +100,56 @@ class Checker:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
         with no_cyclic_gc():
-            source = SourceFile.before_read(path)
+            scan = self.start_quiet_scan(path)
             try:
                 obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
                                     self.options.adapter_args)
             except GenflagError as exc:
+                if scan is not None:
+                    scan.cancel()
                 result.errors.append(str(exc))
                 return result
-            self.check_object(obj, path, result, source)
+            self.check_object(obj, path, result, scan)
         return result
 
+    def start_quiet_scan(self, path: str) -> QuietScan | None:
+        """Start scanning an .otio file for quiet clips (quiet_clips.py) while OpenTimelineIO reads it.
+
+        None when the shortcut cannot apply: not .otio, another adapter, a collector at work,
+        a rule pack it cannot serve, or --evaluate-all.
+        """
+        if not self.options.skip_quiet_clips or not path.lower().endswith(".otio"):
+            return None
+        if self.options.adapter not in (None, "otio_json"):
+            return None
+        if any(c.wants(self.options.run_context(path)) for c in self.collectors):
+            return None
+        scanner = self.engine.quiet_scanner()
+        source = SourceFile.before_read(path) if scanner.usable else None
+        return None if source is None else QuietScan(scanner, source)
+
     def check_object(self, obj: Any, path: str, result: TimelineResult | None = None,
-                     source: SourceFile | None = None) -> TimelineResult:
-        """Check an already-read OTIO object (timeline or collection); ``source``: the file it was read from."""
+                     scan: QuietScan | None = None) -> TimelineResult:
+        """Check an already-read OTIO object (timeline or collection); ``scan``: see analyse()."""
         result = result or TimelineResult(path=path)
-        for clip_places, matches in self.analyse(obj, path, result, source):
+        for clip_places, matches in self.analyse(obj, path, result, scan):
             for place, clip_matches in zip(clip_places, matches):
                 result.findings.extend(self.findings_for(place, clip_matches, path))
         result.findings.sort(key=Finding.sort_key)
         return result
 
     def analyse(self, obj: Any, path: str, result: TimelineResult,
-                source: SourceFile | None = None) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
+                scan: QuietScan | None = None) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
         """Yield, per timeline in the object, its clip places and each clip's matches.
 
-        With the ``source`` file an .otio timeline was just read from, clips no rule can match
-        (quiet_clips.py) are counted but neither yielded nor evaluated: they have no findings.
+        With the quiet scan started (start_quiet_scan) on the .otio file obj was read from, clips no
+        rule can match (quiet_clips.py) are counted but neither yielded nor evaluated: they have no
+        findings.
         """
         for container in timelines_in(obj):
             result.timelines += 1
             context = self.options.run_context(path)
-            places, count = self._places(obj, container, path, context, source)
+            places, count = self._places(container, path, scan.result() if scan and container is obj else None)
             result.clips += count
             self._collect(places, context)
             result.warnings.extend(context.warnings)
@@ -144,10 +163,8 @@ class Checker:
             place.facts = None  # also breaks the place <-> facts reference cycle
         return matches
 
-    def _places(self, obj: Any, container: Any, path: str, context: RunContext,
-                source: SourceFile | None) -> tuple[list[ClipPlace], int]:
+    def _places(self, container: Any, path: str, loud: LoudClips | None) -> tuple[list[ClipPlace], int]:
         """The places to evaluate (every clip, or only the loud ones) and the timeline's clip count."""
-        loud = self._loud_clips(obj, container, context, source)
         if loud is not None and not self.walks_every_clip:
             places, count = select_clip_places(container, loud.indices)
             if count == loud.clip_count:
@@ -157,19 +174,6 @@ class Checker:
         if loud is not None and len(places) == loud.clip_count:
             return [place for place in places if place.index in loud.indices], len(places)
         return places, len(places)
-
-    def _loud_clips(self, obj: Any, container: Any, context: RunContext, source: SourceFile | None) -> LoudClips | None:
-        """The clips an .otio file's text says may match, when that shortcut is exact (see quiet_clips)."""
-        if not self.options.skip_quiet_clips or source is None or container is not obj:
-            return None
-        if not source.path.lower().endswith(".otio"):
-            return None
-        if self.options.adapter not in (None, "otio_json") or any(c.wants(context) for c in self.collectors):
-            return None
-        scanner = self.engine.quiet_scanner()
-        if not scanner.usable:
-            return None
-        return scanner.scan_file(source)
 
     @staticmethod
     def places(container: Any, path: str) -> list[ClipPlace]:

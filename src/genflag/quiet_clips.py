@@ -5,7 +5,9 @@ large cut, where a few per cent of clips are generative, that is almost all of g
 For an .otio file the same answer comes faster from the file itself: every value the rules'
 anchor patterns look at (clip and media names, targets, metadata, markers, effects) is written
 verbatim inside the clip's JSON object, so one search of the whole text with every anchor
-pattern in raw form (rules/raw_patterns.py) finds every clip that could match. The others are
+pattern in raw form (rules/raw_patterns.py) finds every clip that could match. The text is
+searched without its spaces (two thirds of an indented file); the raw patterns are rewritten so
+that each atom that could match a space is optional (raw_patterns.despaced). The others are
 *quiet*: the engine would find no candidate rule for them, so they are counted, not evaluated.
 
 The shortcut is taken only when it is exact (otherwise the caller evaluates every clip):
@@ -15,17 +17,21 @@ The shortcut is taken only when it is exact (otherwise the caller evaluates ever
   clip object starts with its ``OTIO_SCHEMA`` key (so the text from one clip's start to the next
   clip's start holds all of the first clip), and the text's clips are exactly the walked clips;
 - the file did not change between OpenTimelineIO's read and this one (size and mtime).
-Clips whose text says ``genflag`` (marks to refresh or remove) or whose media is an image
-sequence (its target is assembled, not written) are never quiet.
+Clips whose text says ``genflag`` (marks to refresh or remove) are never quiet. An image
+sequence's target is assembled from three values, so it is assembled (as facts.media_target does)
+and searched too.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .rules.prefilter import SQUASHED
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -37,13 +43,13 @@ VERBATIM_PREFIXES = ("metadata.", "media.metadata.", "effect.metadata.")
 #: Namespaces facts come from in the clip itself (others only from collectors).
 _CLIP_HEADS = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "metadata", "review"})
 #: Text that makes a clip loud whatever the rules: genflag's own marks, assembled targets.
-_ALWAYS_LOUD = ("genflag", "ImageSequenceReference")  # sequences: see scan()
+_ALWAYS_LOUD = ("genflag",)
 #: JSON numbers Python may print differently than the file writes them (exponent, long, tiny).
 _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-?[0-9.]{17,}\s*[,\]}]",
                 r"[:\[,]\s*-?0\.0000[0-9]*\s*[,\]}]")
 #: Bytes read at a time: the text held at once is one piece plus the clip it cut in two.
-CHUNK_BYTES = 8 << 20
-_CLIP_SCHEMA = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"Clip\.')
+CHUNK_BYTES = 2 << 20
+_SCHEMAS = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"(Clip|ImageSequenceReference)\.')
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,11 @@ class SourceFile:
         except OSError:
             return None
         return cls(path, stat.st_size, stat.st_mtime_ns)
+
+    def unchanged(self) -> bool:
+        """True while the file still has the stamp's size and modification time."""
+        again = SourceFile.before_read(self.path)
+        return again is not None and (again.size, again.mtime_ns) == (self.size, self.mtime_ns)
 
     def chunks(self, size: int = CHUNK_BYTES) -> Iterator[bytes | None]:
         """The file's bytes in pieces; a final None when it changed since the stamp or cannot be read."""
@@ -83,6 +94,55 @@ class SourceFile:
             return
         if total != self.size:
             yield None
+
+
+class QuietScan:
+    """A scan of an .otio file run on a thread while OpenTimelineIO reads the same file.
+
+    OpenTimelineIO's C++ reader and RE2 both release the GIL, so on two cores the scan costs
+    little more than the read alone. The file's stamp is checked again when the result is taken:
+    a file that changed meanwhile gives None (every clip is then evaluated).
+    """
+
+    def __init__(self, scanner: "QuietClipScanner", source: SourceFile) -> None:
+        self._scanner, self._source = scanner, source
+        self._result: LoudClips | None = None
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="genflag-quiet-scan", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = self._scanner.scan_chunks(self._chunks())
+        except Exception:  # anything unexpected only costs the shortcut
+            self._result = None
+
+    def _chunks(self) -> Iterator[bytes | None]:
+        for chunk in self._source.chunks():
+            if self._stopped:
+                yield None
+                return
+            yield chunk
+
+    def result(self) -> LoudClips | None:
+        """Wait for the scan; None when the shortcut does not apply (see the module docstring)."""
+        self._thread.join()
+        return self._result if self._source.unchanged() else None
+
+    def cancel(self) -> None:
+        """Stop the scan early (the timeline could not be read)."""
+        self._stopped = True
+
+
+@dataclass
+class _Piece:
+    """One piece of text being searched: its clip starts, sequence offsets, first clip number, result set."""
+
+    text: bytes
+    starts: list[int]
+    sequences: list[int]
+    base: int
+    loud: set[int]
 
 
 @dataclass
@@ -109,7 +169,7 @@ class QuietClipScanner:
         return self._regex is not None
 
     def _patterns(self, engine: "Engine") -> list[str] | None:
-        from .rules.raw_patterns import may_match_number, raw_pattern
+        from .rules.raw_patterns import despaced, may_match_number, raw_pattern
         if engine.has_always_rules():
             self.reason = "a rule is evaluated on every clip"
             return None
@@ -123,14 +183,14 @@ class QuietClipScanner:
                 return None
             anchors.update(dict.fromkeys(leaf.prefilters, leaf.field))
         patterns = [re.escape(text) for text in _ALWAYS_LOUD]
-        for pattern, field_name in anchors.items():
+        for pattern, field_name in _without_implied_words(anchors).items():
             raw = raw_pattern(pattern)
             if not raw:
                 self.reason = f"an anchor pattern of {field_name} matches everything"
                 return None
-            patterns.append(raw)
+            patterns.append(despaced(raw))
         if any(may_match_number(pattern) for pattern in anchors):
-            patterns.extend(_ODD_NUMBERS)
+            patterns.extend(despaced(number) for number in _ODD_NUMBERS)
         return list(dict.fromkeys(patterns))
 
     def scan(self, text: bytes) -> LoudClips | None:
@@ -150,36 +210,39 @@ class QuietClipScanner:
         for chunk, last in _with_last(chunks):
             if chunk is None or b"\\" in chunk:
                 return None
+            chunk = chunk.translate(None, b" ")  # two thirds of an .otio file is indentation
             buffer = buffer + chunk if buffer else chunk
-            starts = _clip_starts(buffer)
-            if starts is None:
+            found = _schema_positions(buffer)
+            if found is None:
                 return None
-            if last:
-                self._search(buffer, starts, len(buffer), count, loud)
-                return LoudClips(loud, count + len(starts))
-            if len(starts) > 1:  # clips before the last start are whole: settle them, keep the rest
-                self._search(buffer, starts, starts[-1], count, loud)
-                count += len(starts) - 1
-                buffer = buffer[starts[-1]:]
+            starts, sequences = found
+            whole = len(starts) if last else len(starts) - 1  # the last clip may go on in the next piece
+            if whole > 0:
+                limit = len(buffer) if last else starts[-1]
+                self._search(_Piece(buffer, starts, sequences, count, loud), limit)
+                count += whole
+                if not last:
+                    buffer = buffer[starts[-1]:]
         return LoudClips(loud, count)
 
-    def _search(self, text: bytes, starts: list[int], limit: int, base: int, loud: set[int]) -> None:
-        """Add to loud the clips (numbered from base) of text up to limit that a pattern hits."""
-        if not starts or starts[0] >= limit:
-            return
+    def _search(self, piece: "_Piece", limit: int) -> None:
+        """Add to piece.loud the clips of the piece up to offset ``limit`` that a pattern hits."""
+        text, starts = piece.text, piece.starts
         search = self._regex.search
         position = starts[0]  # text before the first clip is the timeline's and tracks' own
         while position < limit:
             found = search(text, position, limit)
             if found is None:
-                return
+                break
             index = bisect_right(starts, found.start()) - 1
-            end = starts[index + 1] if index + 1 < len(starts) else limit
-            if text.startswith(_SEQUENCE, found.start()) and self._sequence_quiet(text, found.start(), end):
-                position = found.end()  # the sequence's own target is quiet: look on in the clip
-                continue
-            loud.add(base + index)
-            position = end  # the rest of this clip's text cannot change anything
+            piece.loud.add(piece.base + index)
+            position = starts[index + 1] if index + 1 < len(starts) else limit  # the rest cannot add anything
+        for offset in piece.sequences[bisect_right(piece.sequences, starts[0]):bisect_right(piece.sequences, limit)]:
+            index = bisect_right(starts, offset) - 1
+            if piece.base + index not in piece.loud:
+                end = min(starts[index + 1], limit) if index + 1 < len(starts) else limit
+                if not self._sequence_quiet(text, offset, end):
+                    piece.loud.add(piece.base + index)
 
     def _sequence_quiet(self, text: bytes, start: int, end: int) -> bool:
         """True when an image sequence's assembled target (as media_target makes it) hits no pattern."""
@@ -187,9 +250,18 @@ class QuietClipScanner:
         return target is not None and self._regex.search(target) is None
 
 
-_SEQUENCE = b"ImageSequenceReference"
-_SEQUENCE_PART = re.compile(rb'"(target_url_base|name_prefix|name_suffix)"\s*:\s*"([^"]*)"'
-                            rb'|"(frame_zero_padding)"\s*:\s*([0-9]+)')
+
+
+def _without_implied_words(anchors: dict[str, str]) -> dict[str, str]:
+    """Drop word patterns whose needle contains another word needle: the shorter one's raw pattern
+    hits wherever the longer one's does, so the longer adds nothing but DFA states."""
+    needles = sorted({p[len(SQUASHED):] for p in anchors if p.startswith(SQUASHED)}, key=len)
+    kept: list[str] = []
+    for needle in needles:
+        if not any(shorter in needle for shorter in kept):
+            kept.append(needle)
+    keep = {SQUASHED + needle for needle in kept}
+    return {p: f for p, f in anchors.items() if not p.startswith(SQUASHED) or p in keep}
 
 
 def _with_last(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
@@ -206,32 +278,49 @@ def _with_last(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, b
 def sequence_target(text: bytes, start: int, end: int) -> bytes | None:
     """The abstract target of the image sequence whose schema is at start, or None when unclear.
 
-    Mirrors facts.media_target: ``base/`` + prefix + ``#`` x padding + suffix. Any key seen twice
-    (a second reference, or the key in metadata) makes it unclear: the clip is then loud.
+    Mirrors facts.media_target: ``base/`` + prefix + ``#`` x padding + suffix. A key seen twice
+    before end (a second reference, or the key in metadata) makes it unclear: the clip is then loud.
     """
-    parts: dict[bytes, bytes] = {}
-    for found in _SEQUENCE_PART.finditer(text, start, end):
-        key = found.group(1) or found.group(3)
-        if key in parts:
-            return None
-        parts[key] = found.group(2) if found.group(1) else found.group(4)
-    if len(parts) != 4:
+    parts = [_value_after(text, key, start, end) for key in _SEQUENCE_KEYS]
+    base, prefix, suffix, padding = parts
+    if base is None or prefix is None or suffix is None or padding is None or not padding.isdigit():
         return None
-    base = parts[b"target_url_base"]
     base = base if base.endswith(b"/") else base + b"/"
-    hashes = b"#" * max(1, int(parts[b"frame_zero_padding"]))
-    return base + parts[b"name_prefix"] + hashes + parts[b"name_suffix"]
+    return base + prefix + b"#" * max(1, int(padding)) + suffix
 
 
-def _clip_starts(text: bytes) -> list[int] | None:
-    """Offsets of every clip object's ``{``; None when a clip object does not start with its schema."""
-    starts = []
-    for found in _CLIP_SCHEMA.finditer(text):
+_SEQUENCE_KEYS = (b'"target_url_base"', b'"name_prefix"', b'"name_suffix"', b'"frame_zero_padding"')
+_VALUE = re.compile(rb'\s*:\s*(?:"([^"]*)"|([0-9]+))')
+
+
+def _value_after(text: bytes, key: bytes, start: int, end: int) -> bytes | None:
+    """The string or integer value of the only ``key`` between start and end, else None."""
+    at = text.find(key, start, end)
+    if at < 0 or text.find(key, at + len(key), end) >= 0:
+        return None
+    found = _VALUE.match(text, at + len(key), end)
+    if found is None:
+        return None
+    return found.group(1) if found.group(1) is not None else found.group(2)
+
+
+def _schema_positions(text: bytes) -> tuple[list[int], list[int]] | None:
+    """Offsets of every clip object's ``{`` and of every image sequence's schema value, in one pass.
+
+    None when a clip object does not start with its schema key (the text from one clip's start to
+    the next would then not hold all of the first clip).
+    """
+    starts: list[int] = []
+    sequences: list[int] = []
+    for found in _SCHEMAS.finditer(text):
+        if found.group(1) == b"ImageSequenceReference":
+            sequences.append(found.start(1))
+            continue
         brace = text.rfind(b"{", 0, found.start())
-        if brace < 0 or text[brace + 1:found.start()].strip():
+        if brace < 0 or (brace + 1 < found.start() and not text[brace + 1:found.start()].isspace()):
             return None
         starts.append(brace)
-    return starts
+    return starts, sequences
 
 
 def _compile(patterns: list[str]) -> Any:

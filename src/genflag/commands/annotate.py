@@ -8,7 +8,6 @@ import sys
 
 from ..errors import EXIT_OK, UsageError
 from ..pipeline import Checker, no_cyclic_gc
-from ..quiet_clips import SourceFile
 from ..timeline_io import adapter_for, read_timeline, write_timeline
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
@@ -76,9 +75,14 @@ def run_annotate(args: argparse.Namespace) -> int:
 
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
-    source = SourceFile.before_read(args.input)
-    obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-    outcome = annotate_object(obj, args.input, checker, source)
+    scan = checker.start_quiet_scan(args.input)
+    try:
+        obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
+    except BaseException:
+        if scan is not None:
+            scan.cancel()
+        raise
+    outcome = annotate_object(obj, args.input, checker, scan)
     for warning in outcome.result.warnings:
         print(f"{args.input}: warning: {warning}", file=sys.stderr)
     if args.dry_run:

@@ -156,3 +156,101 @@ def _class_accepts(items: list[tuple[object, object]], char: str) -> bool:
         else:  # CATEGORY (\d, \w, \s...) and anything else: assume it may accept
             return True
     return hit != negate
+
+
+def despaced(pattern: str) -> str:
+    """A raw pattern for text whose spaces were deleted (the scan drops an .otio file's indentation).
+
+    Wherever the pattern matched the text, the result matches the text without its spaces: every
+    atom that can match a space becomes optional (``X`` -> ``X?``, ``X{2,5}`` -> ``X{0,5}``,
+    ``X+`` -> ``X*``) and literal spaces go. Groups keep their quantifiers; their insides are
+    rewritten the same way.
+    """
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        end = _atom_end(pattern, index)
+        atom = pattern[index:end]
+        quantifier_end = _quantifier_end(pattern, end)
+        quantifier = pattern[end:quantifier_end]
+        if atom == " ":
+            pass  # a literal space: gone from the text, gone from the pattern
+        elif atom.startswith("\\Q"):
+            out.append(atom.replace(" ", "") + quantifier)
+        elif atom in "()|" or atom.startswith("(?") or not _matches_space(atom):
+            out.append(atom + quantifier)
+        else:
+            out.append(atom + _optional(quantifier))
+        index = quantifier_end
+    return "".join(out)
+
+
+def _atom_end(pattern: str, index: int) -> int:
+    """End of the atom at index: an escape, a class, a group opener/closer, or one character."""
+    char = pattern[index]
+    if char == "\\" and index + 1 < len(pattern):
+        if pattern[index + 1] in "pP" and index + 2 < len(pattern) and pattern[index + 2] == "{":
+            close = pattern.find("}", index + 3)
+            return len(pattern) if close < 0 else close + 1
+        if pattern[index + 1] == "x" and index + 2 < len(pattern) and pattern[index + 2] == "{":
+            close = pattern.find("}", index + 3)
+            return len(pattern) if close < 0 else close + 1
+        if pattern[index + 1] in "pP":
+            return min(index + 3, len(pattern))
+        if pattern[index + 1] == "x":
+            return min(index + 4, len(pattern))
+        return _escape_end(pattern, index)
+    if char == "[":
+        return _class_end(pattern, index)
+    if char == "(" and pattern.startswith("(?", index):
+        close = index + 2
+        while close < len(pattern) and pattern[close] not in ":)":
+            if pattern[close] == "<":  # (?P<name>
+                close = pattern.find(">", close)
+                return len(pattern) if close < 0 else close + 1
+            close += 1
+        return min(close + 1, len(pattern))
+    return index + 1
+
+
+def _quantifier_end(pattern: str, index: int) -> int:
+    """End of the quantifier (``*``, ``+``, ``?``, ``{n,m}``, each maybe lazy) starting at index."""
+    if index < len(pattern) and pattern[index] in "*+?":
+        index += 1
+    elif index < len(pattern) and pattern[index] == "{":
+        close = pattern.find("}", index)
+        body = pattern[index + 1:close] if close > 0 else ""
+        if close < 0 or not body or not all(c.isdigit() or c == "," for c in body):
+            return index
+        index = close + 1
+    else:
+        return index
+    return index + 1 if index < len(pattern) and pattern[index] == "?" else index
+
+
+def _optional(quantifier: str) -> str:
+    """The quantifier that lets a space-matching atom match nothing as well."""
+    lazy = "?" if len(quantifier) > 1 and quantifier.endswith("?") and quantifier[0] != "{" or \
+        quantifier.endswith("}?") else ""
+    core = quantifier[:-1] if lazy else quantifier
+    if core in ("", "?"):
+        return "?" + lazy
+    if core in ("*", "+"):
+        return "*" + lazy
+    low_high = core[1:-1].split(",")
+    high = low_high[-1] if len(low_high) == 2 else low_high[0]
+    return ("*" if not high else "{0," + high + "}") + lazy
+
+
+def _matches_space(atom: str) -> bool:
+    """Whether a single-character atom (escape, class, dot, character) can match a space."""
+    if atom == ".":
+        return True
+    try:
+        import re2
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        return re2.compile(f"(?:{atom})", options).fullmatch(" ") is not None
+    except Exception:  # something this reader does not know: assume it can
+        return True
