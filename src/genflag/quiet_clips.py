@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -97,41 +96,28 @@ class SourceFile:
 
 
 class QuietScan:
-    """A scan of an .otio file run on a thread while OpenTimelineIO reads the same file.
+    """The quiet scan of one .otio file: stamped before OpenTimelineIO reads it, run when asked.
 
-    OpenTimelineIO's C++ reader and RE2 both release the GIL, so on two cores the scan costs
-    little more than the read alone. The file's stamp is checked again when the result is taken:
-    a file that changed meanwhile gives None (every clip is then evaluated).
+    (Run on a thread during the read, it gained nothing: OpenTimelineIO's reader holds the GIL.)
+    The stamp is checked again when the result is taken: a file that changed since gives None,
+    and every clip is then evaluated.
     """
 
     def __init__(self, scanner: "QuietClipScanner", source: SourceFile) -> None:
         self._scanner, self._source = scanner, source
+        self._done = False
         self._result: LoudClips | None = None
-        self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="genflag-quiet-scan", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._result = self._scanner.scan_chunks(self._chunks())
-        except Exception:  # anything unexpected only costs the shortcut
-            self._result = None
-
-    def _chunks(self) -> Iterator[bytes | None]:
-        for chunk in self._source.chunks():
-            if self._stopped:
-                yield None
-                return
-            yield chunk
 
     def result(self) -> LoudClips | None:
-        """Wait for the scan; None when the shortcut does not apply (see the module docstring)."""
-        self._thread.join()
+        """Scan (once); None when the shortcut does not apply (see the module docstring)."""
+        if not self._done:
+            self._done = True
+            self._result = self._scanner.scan_file(self._source)
         return self._result if self._source.unchanged() else None
 
     def cancel(self) -> None:
-        """Stop the scan early (the timeline could not be read)."""
-        self._stopped = True
+        """Forget the scan (the timeline could not be read)."""
+        self._done = True
 
 
 @dataclass

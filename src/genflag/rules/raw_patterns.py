@@ -10,6 +10,8 @@ so the raw pattern is a superset: it may hit where no prefilter would, never the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 try:  # Python 3.11+ (sre_parse is deprecated there)
     import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python 3.10
@@ -242,10 +244,13 @@ def _optional(quantifier: str) -> str:
     return ("*" if not high else "{0," + high + "}") + lazy
 
 
+@lru_cache(maxsize=4096)
 def _matches_space(atom: str) -> bool:
     """Whether a single-character atom (escape, class, dot, character) can match a space."""
     if atom == ".":
         return True
+    if len(atom) == 1:
+        return atom == " "
     try:
         import re2
         options = re2.Options()
