@@ -239,3 +239,29 @@ def test_clips_no_longer_flagged_lose_stale_edl_comments(run_cli, cut, rules, tm
     out.write_text(text + "\n")
     annotate(run_cli, out, "--in-place", "--rules", rules)
     assert "GENFLAG" not in out.read_text()
+
+
+def _finding(severity: str, status: str) -> "object":
+    from genflag.findings import Finding
+    return Finding(timeline="t.otio", timeline_name="t", track="V1", clip="c", clip_index=0, record_in=None,
+                   record_out=None, record_range=None, source_range=None, media=None, rule="genai.video.runway",
+                   title="Runway", severity=severity, category="genai.video",
+                   message='made with Runway \u2014 \u201cGen-4\u201d \u2603 "quoted" \\ back', evidence=[],
+                   requires=["approval"], tool="Runway", vendor=None, tags=[], status=status, context=None,
+                   credit=None, review=None, captures={})
+
+
+def test_markers_made_from_json_equal_markers_made_through_the_bindings() -> None:
+    """write_marks builds markers with one C++ JSON parse; they must be the bindings' markers exactly."""
+    from genflag import otio_access as oa
+    from genflag.writeback.marks import _marker_data, marker_for
+    ntsc = 24000 / 1001
+    clips = [otio.schema.Clip(name="a", source_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(1001, ntsc), otio.opentime.RationalTime(48, ntsc))), otio.schema.Clip(name="b")]
+    for clip in clips:
+        for severity, status in [("error", "open"), ("warning", "cleared"), ("info", "open")]:
+            finding = _finding(severity, status)
+            holder = oa.parse_plain({"OTIO_SCHEMA": "SerializableCollection.1",
+                                     "children": [_marker_data(finding, clip)]})  # type: ignore[arg-type]
+            made = otio.core.serialize_json_to_string(holder[0])
+            assert made == otio.core.serialize_json_to_string(marker_for(finding, clip))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import opentimelineio as otio
+import pytest
 
 from genflag.facts import Facts
 from genflag.media_paths import frame_placeholder, remap, url_to_path
@@ -94,3 +95,41 @@ def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them()
         assert not getattr(_lazy(target)(), "fields", None), name
     assert "asset.generative" in known_fields()  # collectors' declarations still count
     assert BUILTINS["collector"]
+
+
+def test_entry_point_plugins_are_discovered_in_one_scan() -> None:
+    """Installed plugins (the Kitsu writer is installed with the test environment) are registered."""
+    pytest.importorskip("genflag_kitsu", reason="genflag-kitsu is not installed (dev.py installs it)")
+    from genflag.plugins import KIND_GROUPS, PluginRegistry, _entry_points
+    found = _entry_points(set(KIND_GROUPS.values()))
+    assert [ep.name for ep in found["genflag.writers"]] == ["kitsu"]
+    registry = PluginRegistry()
+    assert any(e.name == "kitsu" and e.origin.startswith("entry point") for e in registry.entries("writer"))
+
+
+def test_selected_places_equal_the_full_walk_filtered() -> None:
+    """select_clip_places with a subset (the quiet-clip shortcut) gives exactly those places of the full walk."""
+    from genflag.walk import select_clip_places
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
+    timeline = otio.schema.Timeline(name="t", global_start_time=rt(86400, 24))
+    flat = otio.schema.Track(name="V1")
+    for index in range(60):
+        if index % 7 == 3:
+            flat.append(otio.schema.Gap(source_range=tr(rt(0, 24), rt(5, 24))))
+        flat.append(otio.schema.Clip(name=f"v{index}", source_range=tr(rt(index, 24), rt(10 + index % 4, 24))))
+    flat.insert(5, otio.schema.Transition(in_offset=rt(2, 24), out_offset=rt(2, 24)))
+    nested_track = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    inner = otio.schema.Stack(name="inner", source_range=tr(rt(0, 24), rt(20, 24)))
+    inner.append(otio.schema.Track(children=[otio.schema.Clip(name="n0", source_range=tr(rt(0, 24), rt(20, 24)))]))
+    nested_track.extend([otio.schema.Clip(name="a0", source_range=tr(rt(0, 24), rt(8, 24))), inner,
+                         otio.schema.Clip(name="a1", source_range=tr(rt(0, 24), rt(8, 24)))])
+    timeline.tracks.extend([flat, nested_track])
+    everything, total = select_clip_places(timeline)
+    assert total == 63 == len(everything)
+
+    def key(place: object) -> tuple[object, ...]:
+        return (place.index, place.clip.name, place.track_name, place.track_kind, place.record_range)  # type: ignore[attr-defined]
+    for wanted in ({0}, {59, 60, 61, 62}, set(range(0, 63, 9)), set(range(63))):
+        chosen, count = select_clip_places(timeline, wanted)
+        assert count == total
+        assert [key(p) for p in chosen] == [key(p) for p in everything if p.index in wanted]

@@ -373,8 +373,7 @@ _DECLARED: dict[tuple[int, int], _Declared] = {}
 
 def _declared() -> _Declared:
     from .plugins import registry
-    registry.entries()  # discovers entry points first, so the generation below is settled
-    key = (id(registry), registry.generation)
+    key = (id(registry), registry.state())
     found = _DECLARED.get(key)
     if found is None:
         docs: dict[str, str] = {}

@@ -57,9 +57,20 @@ def set_plain(mapping: Any, key: str, value: Any) -> None:
     assignment when the value is not JSON or the bindings lack the pieces.
     """
     try:
-        text = json.dumps({"OTIO_SCHEMA": "SerializableObjectWithMetadata.1", "metadata": {"v": value}},
-                          allow_nan=False)
-        holder = otio.core.deserialize_json_from_string(text)
-        mapping.__internal_setitem__(key, otio._otio.PyAny(holder.metadata["v"]))
+        holder = parse_plain({"OTIO_SCHEMA": "SerializableObjectWithMetadata.1", "metadata": {"v": value}})
+        set_parsed(mapping, key, holder.metadata["v"])
     except (AttributeError, TypeError, ValueError):
         mapping[key] = value
+
+
+def parse_plain(data: dict[str, Any]) -> Any:
+    """Build OTIO objects from plain JSON data with OpenTimelineIO's C++ reader (ValueError if it cannot)."""
+    try:
+        return otio.core.deserialize_json_from_string(json.dumps(data, allow_nan=False))
+    except Exception as exc:  # the binding raises its own error types for bad input
+        raise ValueError(str(exc)) from exc
+
+
+def set_parsed(mapping: Any, key: str, value: Any) -> None:
+    """``mapping[key] = value`` for a value parse_plain made (already C++ data: no conversion)."""
+    mapping.__internal_setitem__(key, otio._otio.PyAny(value))

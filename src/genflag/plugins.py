@@ -182,6 +182,11 @@ class PluginRegistry:
         self._entries[(kind, name)] = PluginEntry(kind, name, origin, loader)
         self.generation += 1
 
+    def state(self) -> int:
+        """Discover entry points (once) and return the generation: it changes with every registration."""
+        self._discover()
+        return self.generation
+
     def entries(self, kind: str | None = None) -> list[PluginEntry]:
         """Every registered entry of a kind (all kinds when None), discovering entry points once."""
         self._discover()
@@ -215,17 +220,20 @@ class PluginRegistry:
         builtins.register(self)
         if os.environ.get("GENFLAG_NO_PLUGINS", "").strip() not in ("", "0"):
             return
+        groups = _entry_points(set(KIND_GROUPS.values()))
         for kind, group in KIND_GROUPS.items():
-            for ep in _entry_points(group):
+            for ep in groups.get(group, []):
                 dist = getattr(getattr(ep, "dist", None), "name", "?")
                 self.register(kind, ep.name, ep.load, origin=f"entry point {group} ({dist})")
 
 
-def _entry_points(group: str) -> Iterable[Any]:
+def _entry_points(groups: set[str]) -> dict[str, list[Any]]:
+    """genflag's entry points by group, from one pass over the installed distributions."""
     try:
-        return importlib_metadata.entry_points(group=group)
-    except Exception:
-        return []
+        everything = importlib_metadata.entry_points()  # one scan; select() works on 3.10's groups too
+        return {group: list(everything.select(group=group)) for group in groups}
+    except Exception:  # broken metadata of some distribution: genflag's own plugins still work
+        return {}
 
 
 registry = PluginRegistry()

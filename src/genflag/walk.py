@@ -46,7 +46,13 @@ def select_clip_places(container: Any, wanted: Container[int] | None = None) -> 
         for track_index, track in enumerate(container.tracks):
             track_name = track.name or f"{_kind_letter(track)}{track_index + 1}"
             kind = str(track.kind)
-            for clip, record in _clips_in_track(track, offset):
+            children = list(track)
+            if wanted is not None and not any(isinstance(c, _NESTED) for c in children):
+                count = _pick_flat(children, track, offset, wanted, count,
+                                   lambda clip, number, rec: places.append(
+                                       ClipPlace(clip, number, track_name, kind, track_index, rec, name)))
+                continue
+            for clip, record in _clips_in_track(track, offset, children):
                 if wanted is None or count in wanted:
                     places.append(ClipPlace(clip, count, track_name, kind, track_index, record(), name))
                 count += 1
@@ -58,6 +64,31 @@ def select_clip_places(container: Any, wanted: Container[int] | None = None) -> 
     return places, len(clips)
 
 
+_NESTED = (otio.schema.Stack, otio.schema.Track)
+
+
+def _pick_flat(children: list[Any], track: Any, offset: RationalTime | None, wanted: Container[int], first: int,
+               add: Callable[[Any, int, TimeRange | None], Any]) -> int:
+    """Pass the wanted clips of a track without nested stacks to ``add``; return the count after it."""
+    positions = [index for index, child in enumerate(children) if isinstance(child, otio.schema.Clip)]
+    chosen = [(position, first + k) for k, position in enumerate(positions) if first + k in wanted]
+    if len(chosen) * 8 < len(children):  # a few: ask for each one's range (linear in its index)
+        for position, number in chosen:
+            add(children[position], number, _shift(_range_at(track, position), offset))
+    elif chosen:
+        ranges = _child_ranges(track, children)
+        for position, number in chosen:
+            add(children[position], number, _shift(ranges[position], offset))
+    return first + len(positions)
+
+
+def _range_at(track: Any, index: int) -> TimeRange | None:
+    try:
+        return track.range_of_child_at_index(index)
+    except Exception:  # a malformed track (missing ranges): the clip has no position
+        return None
+
+
 def _kind_letter(track: Any) -> str:
     return "A" if track.kind == otio.schema.TrackKind.Audio else "V"
 
@@ -65,8 +96,9 @@ def _kind_letter(track: Any) -> str:
 RangeOf = Callable[[], "TimeRange | None"]
 
 
-def _clips_in_track(track: Any, offset: RationalTime | None) -> Iterator[tuple[Any, RangeOf]]:
-    children = list(track)
+def _clips_in_track(track: Any, offset: RationalTime | None,
+                    children: list[Any] | None = None) -> Iterator[tuple[Any, RangeOf]]:
+    children = list(track) if children is None else children
     ranges: list[TimeRange | None] = []
 
     def record(index: int) -> TimeRange | None:

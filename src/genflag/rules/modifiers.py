@@ -7,6 +7,7 @@ unless ``cased``; regular expressions use RE2 (linear time, no backtracking).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 import re2
@@ -131,13 +132,9 @@ def _glob_to_regex(glob: str) -> str:
             out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
             i = end
         else:
-            out.append(re2.escape(char) if hasattr(re2, "escape") else _escape(char))
+            out.append(re.escape(char))
         i += 1
     return "(?s)^" + "".join(out) + "$"
-
-
-def _escape(char: str) -> str:
-    return "\\" + char if not char.isalnum() else char
 
 
 def _glob(expected: Any, cased: bool, _: bool) -> Test:
