@@ -71,3 +71,13 @@ def test_when_pathological_regex_meets_long_name_then_no_catastrophic_backtracki
             "assert t('a' * 200000) is None\n")
     # a hang guard, not a speed target: backtracking engines take hours here
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_cached_tests_and_prefilters_keep_true_and_1_apart() -> None:
+    """compile_test and prefilter_patterns are memoised; True == 1 as a key must not share a test."""
+    from genflag.rules.modifiers import compile_test
+    from genflag.rules.prefilter import prefilter_patterns
+    for _ in range(2):
+        flag, one = compile_test("equals", True, False, False), compile_test("equals", 1, False, False)
+        assert (flag(True), one(True), flag(1), one(1), one(1.0)) == ("true", None, None, "1", "1.0")
+        assert prefilter_patterns("equals", [True]) == ["^true$"] and prefilter_patterns("equals", [1]) == []

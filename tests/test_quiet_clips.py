@@ -26,6 +26,7 @@ from genflag.rules.raw_patterns import (
     may_match_number,
     raw_pattern,
     squashed_raw,
+    squashed_raw_latin1,
 )
 from genflag.rules.words import squash
 from tests.conftest import DEMO, REPO, corpus_dir
@@ -82,6 +83,14 @@ def test_word_needles_allow_any_separators_but_never_a_quote() -> None:
     assert not pattern.search("magic2gen")
     dotted = re2.compile(squashed_raw("openai"), options)
     assert dotted.search("OPENA\u0130") and squash("OPENA\u0130").startswith("openai")  # İ lowers to i + dot
+    latin1_options = re2.Options()
+    latin1_options.case_sensitive = False
+    latin1_options.encoding = re2.Options.Encoding.LATIN1
+    for needle, text in [("openai", "OPENA\u0130"), ("klingai", "\u212aLING\u2014AI"), ("magicgen", "Magic\u00b7Gen")]:
+        assert squash(text).startswith(needle[:-1])
+        narrow = squashed_raw_latin1(needle)
+        assert narrow is not None and re2.compile(narrow.encode(), latin1_options).search(text.encode()), text
+    assert squashed_raw_latin1("\u00e9clair") is None  # non-ASCII needles stay in the UTF-8 automaton
 
 
 def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None:
@@ -90,15 +99,21 @@ def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None
     rng = random.Random(11)
     options = re2.Options()
     options.case_sensitive = False
+    latin1_options = re2.Options()
+    latin1_options.case_sensitive = False
+    latin1_options.encoding = re2.Options.Encoding.LATIN1
     patterns = sorted({p for leaf in engine.anchor_leaves() for p in leaf.prefilters})
-    separators = ["", "", "_", "-", " ", ".", "/", "\u2014", "\u00b7"]
+    separators = ["", "", "_", "-", " ", ".", "/", "\u2014", "\u00b7", "\u00e9"]
     checked = 0
     for pattern in patterns:
         value_pattern = re2.compile(pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else pattern, options)
         raw = re2.compile(despaced(raw_pattern(pattern)), options)
+        narrow = squashed_raw_latin1(pattern[len(SQUASHED):]) if pattern.startswith(SQUASHED) else None
+        latin1 = re2.compile(narrow.encode(), latin1_options) if narrow else None
         seed = pattern[len(SQUASHED):] if pattern.startswith(SQUASHED) else re.sub(r"[^0-9A-Za-z .]", "", pattern)
         for _ in range(6):
             chars = [c.upper() if rng.random() < 0.3 else c for c in seed]
+            chars = ["\u212a" if c in "kK" and rng.random() < 0.2 else c for c in chars]  # Kelvin sign lowers to k
             text = "".join(c + (rng.choice(separators) if rng.random() < 0.3 else "") for c in chars)
             value = f"{rng.choice(['', 'SH010_', '/mnt/x/'])}{text}{rng.choice(['', '_v001', '.mov'])}"
             subject = squash(value) if pattern.startswith(SQUASHED) else value
@@ -106,6 +121,7 @@ def test_raw_patterns_hit_wherever_the_prefilter_hits_a_verbatim_value() -> None
                 checked += 1
                 document = json.dumps({"OTIO_SCHEMA": "Clip.2", "name": value}, ensure_ascii=False, indent=4)
                 assert raw.search(document.replace(" ", "")), (pattern, value)
+                assert latin1 is None or latin1.search(document.replace(" ", "").encode()), (pattern, value)
     assert checked > 1000
 
 
@@ -326,3 +342,17 @@ def test_corpus_otio_files_give_the_same_findings_for_rules_built_from_their_own
             continue
         total += len(_assert_same(path, rules=[str(rules)]))
     assert total > 20  # the rules really match corpus clips, so the comparison means something
+
+
+def test_sequence_targets_from_other_writers_and_with_decoys() -> None:
+    other_order = (b'{"OTIO_SCHEMA": "ImageSequenceReference.1", "name_prefix": "UI.", '
+                   b'"target_url_base": "/mnt/Comfy", "frame_zero_padding": 4, "name_suffix": ".exr"}')
+    assert sequence_target(other_order, 0, len(other_order)) == b"/mnt/Comfy/UI.####.exr"
+    canonical = (b'"target_url_base": "/mnt/Comfy", "name_prefix": "UI.", "name_suffix": ".exr", "start_frame": 1, '
+                 b'"frame_step": 1, "rate": 24.0, "frame_zero_padding": 0')
+    assert sequence_target(canonical, 0, len(canonical)) == b"/mnt/Comfy/UI.#.exr"
+    decoy = b'"metadata": {"target_url_base": "/x"}, ' + canonical
+    assert sequence_target(decoy, 0, len(decoy)) is None  # which base is the reference's? unclear: loud
+    twice = canonical + b", " + canonical
+    assert sequence_target(twice, 0, len(twice)) is None
+    assert sequence_target(b'"name_prefix": "a"', 0, 18) is None

@@ -358,6 +358,12 @@ def checked_namespaces() -> set[str]:
     return set(_declared().namespaces)
 
 
+def declaration_state() -> tuple[int, int]:
+    """A key that changes whenever installed plugins (and so the declared fields) may have changed."""
+    from .plugins import registry
+    return id(registry), registry.state()
+
+
 class _Declared:
     """What installed plugins declare, computed once per registry state (rule loading asks per field)."""
 
@@ -373,7 +379,7 @@ _DECLARED: dict[tuple[int, int], _Declared] = {}
 
 def _declared() -> _Declared:
     from .plugins import registry
-    key = (id(registry), registry.state())
+    key = declaration_state()
     found = _DECLARED.get(key)
     if found is None:
         docs: dict[str, str] = {}

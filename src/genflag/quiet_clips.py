@@ -144,18 +144,20 @@ class QuietClipScanner:
 
     def __init__(self, engine: "Engine") -> None:
         self.reason: str | None = None
-        self._regex: Any = None
-        patterns = self._patterns(engine)
-        if patterns is not None:
-            self._regex = _compile(patterns)
+        self._regexes: list[Any] = []
+        found = self._patterns(engine)
+        if found is not None:
+            latin1, utf8 = found
+            self._regexes = [_compile(utf8, latin1=False)] + ([_compile(latin1, latin1=True)] if latin1 else [])
 
     @property
     def usable(self) -> bool:
         """True when the pack allows the shortcut at all."""
-        return self._regex is not None
+        return bool(self._regexes)
 
-    def _patterns(self, engine: "Engine") -> list[str] | None:
-        from .rules.raw_patterns import despaced, may_match_number, raw_pattern
+    def _patterns(self, engine: "Engine") -> tuple[list[str], list[str]] | None:
+        """(Latin-1 patterns, UTF-8 patterns): ASCII word needles go in the first, smaller automaton."""
+        from .rules.raw_patterns import despaced, may_match_number, raw_pattern, squashed_raw_latin1
         if engine.has_always_rules():
             self.reason = "a rule is evaluated on every clip"
             return None
@@ -168,16 +170,21 @@ class QuietClipScanner:
                 self.reason = f"a rule is anchored on {leaf.field}, which is not written verbatim in the clip"
                 return None
             anchors.update(dict.fromkeys(leaf.prefilters, leaf.field))
-        patterns = [re.escape(text) for text in _ALWAYS_LOUD]
+        latin1: list[str] = []
+        utf8 = [re.escape(text) for text in _ALWAYS_LOUD]
         for pattern, field_name in _without_implied_words(anchors).items():
             raw = raw_pattern(pattern)
             if not raw:
                 self.reason = f"an anchor pattern of {field_name} matches everything"
                 return None
-            patterns.append(despaced(raw))
+            narrow = squashed_raw_latin1(pattern[len(SQUASHED):]) if pattern.startswith(SQUASHED) else None
+            if narrow is not None:
+                latin1.append(narrow)  # no spaces in a word needle: nothing to despace
+            else:
+                utf8.append(despaced(raw))
         if any(may_match_number(pattern) for pattern in anchors):
-            patterns.extend(despaced(number) for number in _ODD_NUMBERS)
-        return list(dict.fromkeys(patterns))
+            utf8.extend(despaced(number) for number in _ODD_NUMBERS)
+        return list(dict.fromkeys(latin1)), list(dict.fromkeys(utf8))
 
     def scan(self, text: bytes) -> LoudClips | None:
         """Find the clips of an .otio text that may match; None when the text does not allow it."""
@@ -189,7 +196,7 @@ class QuietClipScanner:
 
     def scan_chunks(self, chunks: Iterable[bytes | None]) -> LoudClips | None:
         """scan() over consecutive pieces of one text; a None piece (file changed) gives None."""
-        if self._regex is None:
+        if not self._regexes:
             return None
         loud: set[int] = set()
         count, buffer = 0, b""
@@ -213,29 +220,28 @@ class QuietClipScanner:
 
     def _search(self, piece: "_Piece", limit: int) -> None:
         """Add to piece.loud the clips of the piece up to offset ``limit`` that a pattern hits."""
-        text, starts = piece.text, piece.starts
-        search = self._regex.search
-        position = starts[0]  # text before the first clip is the timeline's and tracks' own
-        while position < limit:
-            found = search(text, position, limit)
-            if found is None:
-                break
-            index = bisect_right(starts, found.start()) - 1
-            piece.loud.add(piece.base + index)
-            position = starts[index + 1] if index + 1 < len(starts) else limit  # the rest cannot add anything
+        text, starts, loud, base = piece.text, piece.starts, piece.loud, piece.base
+        for regex in self._regexes:
+            search = regex.search
+            position = starts[0]  # text before the first clip is the timeline's and tracks' own
+            while position < limit:
+                found = search(text, position, limit)
+                if found is None:
+                    break
+                index = bisect_right(starts, found.start()) - 1
+                loud.add(base + index)
+                position = starts[index + 1] if index + 1 < len(starts) else limit  # the rest adds nothing
         for offset in piece.sequences[bisect_right(piece.sequences, starts[0]):bisect_right(piece.sequences, limit)]:
             index = bisect_right(starts, offset) - 1
-            if piece.base + index not in piece.loud:
+            if base + index not in loud:
                 end = min(starts[index + 1], limit) if index + 1 < len(starts) else limit
                 if not self._sequence_quiet(text, offset, end):
-                    piece.loud.add(piece.base + index)
+                    loud.add(base + index)
 
     def _sequence_quiet(self, text: bytes, start: int, end: int) -> bool:
         """True when an image sequence's assembled target (as media_target makes it) hits no pattern."""
         target = sequence_target(text, start, end)
-        return target is not None and self._regex.search(target) is None
-
-
+        return target is not None and all(regex.search(target) is None for regex in self._regexes)
 
 
 def _without_implied_words(anchors: dict[str, str]) -> dict[str, str]:
@@ -267,14 +273,23 @@ def sequence_target(text: bytes, start: int, end: int) -> bytes | None:
     Mirrors facts.media_target: ``base/`` + prefix + ``#`` x padding + suffix. A key seen twice
     before end (a second reference, or the key in metadata) makes it unclear: the clip is then loud.
     """
-    parts = [_value_after(text, key, start, end) for key in _SEQUENCE_KEYS]
-    base, prefix, suffix, padding = parts
+    found = _CANONICAL_SEQUENCE.search(text, start, end)  # OpenTimelineIO writes the keys in this order
+    if found is not None and text.find(_BASE_KEY, start, found.start()) < 0 and \
+            text.find(_BASE_KEY, found.end(), end) < 0:
+        base, prefix, suffix, padding = found.groups()
+    else:
+        base, prefix, suffix, padding = [_value_after(text, key, start, end) for key in _SEQUENCE_KEYS]
     if base is None or prefix is None or suffix is None or padding is None or not padding.isdigit():
         return None
     base = base if base.endswith(b"/") else base + b"/"
     return base + prefix + b"#" * max(1, int(padding)) + suffix
 
 
+_BASE_KEY = b'"target_url_base"'
+_CANONICAL_SEQUENCE = re.compile(
+    rb'"target_url_base"\s*:\s*"([^"]*)",\s*"name_prefix"\s*:\s*"([^"]*)",\s*"name_suffix"\s*:\s*"([^"]*)",'
+    rb'\s*"start_frame"\s*:\s*-?[0-9]+,\s*"frame_step"\s*:\s*-?[0-9]+,\s*"rate"\s*:\s*[-0-9.eE+]+,'
+    rb'\s*"frame_zero_padding"\s*:\s*([0-9]+)')
 _SEQUENCE_KEYS = (b'"target_url_base"', b'"name_prefix"', b'"name_suffix"', b'"frame_zero_padding"')
 _VALUE = re.compile(rb'\s*:\s*(?:"([^"]*)"|([0-9]+))')
 
@@ -309,11 +324,13 @@ def _schema_positions(text: bytes) -> tuple[list[int], list[int]] | None:
     return starts, sequences
 
 
-def _compile(patterns: list[str]) -> Any:
+def _compile(patterns: list[str], latin1: bool) -> Any:
     import re2
     options = re2.Options()
     options.case_sensitive = False
     options.never_capture = True
     options.max_mem = 256 << 20
     options.log_errors = False
-    return re2.compile("|".join(f"(?:{p})" for p in patterns).encode("utf-8"), options)
+    if latin1:
+        options.encoding = re2.Options.Encoding.LATIN1
+    return re2.compile("|".join(f"(?:{p})" for p in patterns).encode("ascii" if latin1 else "utf-8"), options)

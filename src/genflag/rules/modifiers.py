@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 import re2
@@ -53,7 +54,20 @@ def _number(value: Any) -> float | None:
 
 
 def compile_test(comparison: str, expected: Any, cased: bool, insensitive_regex: bool) -> Test:
-    """Return the test for one comparison against one expected value."""
+    """Return the test for one comparison against one expected value (the same test for the same
+    arguments: packs repeat tool-name lists over many fields)."""
+    try:
+        return _compile_test_cached(comparison, expected, cased, insensitive_regex)
+    except TypeError:  # an unhashable expected value (a list or mapping): build it each time
+        return _compile_test(comparison, expected, cased, insensitive_regex)
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: True, 1 and 1.0 are different rule values
+def _compile_test_cached(comparison: str, expected: Any, cased: bool, insensitive_regex: bool) -> Test:
+    return _compile_test(comparison, expected, cased, insensitive_regex)
+
+
+def _compile_test(comparison: str, expected: Any, cased: bool, insensitive_regex: bool) -> Test:
     builder = _BUILDERS.get(comparison)
     if builder is None:
         raise ModifierError(f"unknown comparison {comparison!r}")

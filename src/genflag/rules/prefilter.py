@@ -7,6 +7,7 @@ all patterns on one field go into one RE2 set, searched once per distinct field 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Sequence
 
 import re2
@@ -20,6 +21,19 @@ SQUASHED = "\x00squashed:"
 
 def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
     """Return one superset pattern per expected value, or [] when the test cannot be prefiltered."""
+    try:
+        return list(_patterns_cached(comparison, tuple((type(v), v) for v in values)))
+    except TypeError:  # unhashable values
+        return list(_patterns(comparison, values))
+
+
+@lru_cache(maxsize=16384)
+def _patterns_cached(comparison: str, typed: tuple[tuple[type, Any], ...]) -> tuple[str, ...]:
+    """Cached by value and type (True == 1 as keys, not as rule values)."""
+    return tuple(_patterns(comparison, [value for _, value in typed]))
+
+
+def _patterns(comparison: str, values: Sequence[Any]) -> list[str]:
     out = []
     for value in values:
         pattern = _pattern(comparison, value)

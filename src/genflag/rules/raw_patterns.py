@@ -47,6 +47,25 @@ def squashed_raw(needle: str) -> str:
     return GAP.join(parts)
 
 
+#: squashed_raw_latin1: bytes of the characters whose Python lower() is an ASCII letter RE2's
+#: Latin-1 folding cannot pair them with (the Kelvin sign anywhere; the dotted capital I last).
+_LATIN1_ANYWHERE = {"k": "(?:k|\\xe2\\x84\\xaa)"}
+_LATIN1_LAST = {"i": "(?:i|\\xc4\\xb0)", "k": "(?:k|\\xe2\\x84\\xaa)"}
+
+
+def squashed_raw_latin1(needle: str) -> str | None:
+    """squashed_raw for RE2's Latin-1 mode over UTF-8 bytes (a smaller, faster automaton).
+
+    Only for ASCII needles (None otherwise): the gap class then takes every byte of a multi-byte
+    separator, and the two characters that lower to an ASCII letter are spelt as their UTF-8 bytes.
+    """
+    parts = [char for char in needle if char.isalnum()]
+    if not parts or not needle.isascii():
+        return None
+    spelt = [_LATIN1_ANYWHERE.get(char, char) for char in parts[:-1]] + [_LATIN1_LAST.get(parts[-1], parts[-1])]
+    return GAP.join(spelt)
+
+
 def drop_assertions(pattern: str) -> str:
     """Remove ``^``, ``$``, ``\\A``, ``\\z``, ``\\b`` and ``\\B`` outside character classes."""
     out: list[str] = []
