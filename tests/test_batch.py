@@ -211,3 +211,12 @@ def test_check_output_file_is_written_atomically(run_cli, show, tmp_path) -> Non
     result = run_cli("check", "--no-default-rules", "--no-probe", paths[0], "--rules", rules, "--format", "json",
                      "-o", out)
     assert result.out == "" and json.loads(out.read_text())["summary"]["findings"] == 4
+
+
+def test_task_chunks_cover_every_input_once_in_order() -> None:
+    from genflag.batch import task_chunks
+    for count, workers in [(0, 2), (1, 2), (5, 2), (200, 2), (1000, 8), (37, 3)]:
+        chunks = task_chunks(count, workers)
+        assert [i for chunk in chunks for i in chunk] == list(range(count))
+        assert all(1 <= len(chunk) <= 16 for chunk in chunks)
+        assert count < 16 * workers or len(chunks) >= workers * 4  # enough chunks to balance the workers

@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import signal
+import sys
+import threading
 import time
 from typing import Any, Callable, Sequence
 
@@ -21,15 +23,25 @@ _WORKER_CHECKER: Checker | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once."""
+    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once (a forked
+    worker already has the parent's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER_CHECKER
-    _WORKER_CHECKER = Checker(options)
+    if _WORKER_CHECKER is None or _WORKER_CHECKER.options != options:
+        _WORKER_CHECKER = Checker(options)
 
 
-def _check_in_worker(path: str) -> dict[str, Any]:
+def _check_in_worker(paths: list[str]) -> list[dict[str, Any]]:
     assert _WORKER_CHECKER is not None
-    return _WORKER_CHECKER.check_path(path).to_dict()
+    return [_WORKER_CHECKER.check_path(path).to_dict() for path in paths]
+
+
+def task_chunks(count: int, workers: int) -> list[range]:
+    """Split ``count`` inputs into consecutive chunks for ``workers``: about sixteen chunks per worker
+    (so a slow timeline cannot leave the others idle for long), never more than 16 inputs each
+    (so progress and Ctrl-C stay prompt), and one input each when there are few."""
+    size = max(1, min(16, count // max(1, workers * 16)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def not_checked(path: str) -> TimelineResult:
@@ -46,7 +58,12 @@ def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,
     if jobs <= 1 or len(paths) <= 1:
         results = _run_serial(paths, checker, progress, run)
     else:
-        results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
+        global _WORKER_CHECKER
+        _WORKER_CHECKER = checker  # inherited by forked workers
+        try:
+            results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
+        finally:
+            _WORKER_CHECKER = None
     run.results = results
     run.elapsed = time.perf_counter() - started
     return run
@@ -67,7 +84,12 @@ def _run_serial(paths: Sequence[str], checker: Checker, progress: Progress | Non
 
 
 def _pool_context() -> Any:
+    """fork on Linux while this process has a single thread and no asset-manager session (workers
+    start at once, with the rule pack already loaded); otherwise forkserver, or spawn."""
     methods = multiprocessing.get_all_start_methods()
+    plain = threading.active_count() == 1 and "openassetio" not in sys.modules  # a manager may hold threads
+    if sys.platform.startswith("linux") and "fork" in methods and plain:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -77,12 +99,14 @@ def _run_pool(paths: Sequence[str], options: CheckOptions, jobs: int, progress: 
     pool = futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
                                        initializer=_init_worker, initargs=(options,))
     try:
-        pending = {pool.submit(_check_in_worker, path): index for index, path in enumerate(paths)}
+        pending = {pool.submit(_check_in_worker, [paths[i] for i in chunk]): chunk
+                   for chunk in task_chunks(len(paths), jobs)}
         for future in futures.as_completed(pending):
-            index = pending[future]
-            done[index] = _result_of(future, paths[index])
-            if progress:
-                progress(done[index])
+            chunk = pending[future]
+            for index, result in zip(chunk, _results_of(future, [paths[i] for i in chunk])):
+                done[index] = result
+                if progress:
+                    progress(result)
     except KeyboardInterrupt:
         run.interrupted = True
         _stop(pool)
@@ -91,11 +115,12 @@ def _run_pool(paths: Sequence[str], options: CheckOptions, jobs: int, progress: 
     return [done.get(i) or not_checked(p) for i, p in enumerate(paths)]
 
 
-def _result_of(future: futures.Future, path: str) -> TimelineResult:
+def _results_of(future: futures.Future, paths: list[str]) -> list[TimelineResult]:
     try:
-        return TimelineResult.from_dict(future.result())
+        return [TimelineResult.from_dict(data) for data in future.result()]
     except Exception as exc:  # a worker that died (out of memory, crash in an adapter's C code)
-        return TimelineResult(path, errors=[f"{path}: error: worker failed: {type(exc).__name__}: {exc}"])
+        return [TimelineResult(path, errors=[f"{path}: error: worker failed: {type(exc).__name__}: {exc}"])
+                for path in paths]
 
 
 def _stop(pool: futures.ProcessPoolExecutor) -> None:

@@ -11,7 +11,7 @@ import time
 from hashlib import sha256
 from typing import Any, Sequence
 
-from .batch import Progress, not_checked
+from .batch import Progress, not_checked, task_chunks
 from .errors import UsageError
 from .findings import RunResult, TimelineResult
 from .pipeline import CheckOptions, Checker
@@ -28,8 +28,14 @@ def _checker_for(options: CheckOptions) -> Checker:
 
 
 def dask_check(path: str, options: CheckOptions) -> dict[str, Any]:
-    """The task run on a Dask worker: check one timeline, return its JSON-ready result."""
+    """Check one timeline on a Dask worker, return its JSON-ready result."""
     return _checker_for(options).check_path(path).to_dict()
+
+
+def dask_check_many(paths: list[str], options: CheckOptions) -> list[dict[str, Any]]:
+    """The task run on a Dask worker: check a few consecutive timelines (fewer, larger tasks)."""
+    checker = _checker_for(options)
+    return [checker.check_path(path).to_dict() for path in paths]
 
 
 def _client(address: str) -> Any:
@@ -52,14 +58,17 @@ def check_on_dask(paths: Sequence[str], options: CheckOptions, address: str,
     started = time.perf_counter()
     done: dict[int, TimelineResult] = {}
     with _client(address) as client:
-        tasks = client.map(dask_check, list(paths), options=options, pure=False)
-        index_of = {task.key: i for i, task in enumerate(tasks)}
+        chunks = task_chunks(len(paths), _worker_count(client))
+        tasks = client.map(dask_check_many, [[paths[i] for i in chunk] for chunk in chunks],
+                           options=options, pure=False)
+        chunk_of = {task.key: chunk for task, chunk in zip(tasks, chunks)}
         try:
             for task in as_completed(tasks, loop=client.loop):
-                index = index_of[task.key]
-                done[index] = _result(task, paths[index])
-                if progress:
-                    progress(done[index])
+                chunk = chunk_of[task.key]
+                for index, result in zip(chunk, _results(task, [paths[i] for i in chunk])):
+                    done[index] = result
+                    if progress:
+                        progress(result)
         except KeyboardInterrupt:
             run.interrupted = True
             client.cancel(tasks)
@@ -68,8 +77,16 @@ def check_on_dask(paths: Sequence[str], options: CheckOptions, address: str,
     return run
 
 
-def _result(task: Any, path: str) -> TimelineResult:
+def _worker_count(client: Any) -> int:
     try:
-        return TimelineResult.from_dict(task.result())
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    except Exception:  # an old or busy scheduler: assume a small cluster
+        return 2
+
+
+def _results(task: Any, paths: list[str]) -> list[TimelineResult]:
+    try:
+        return [TimelineResult.from_dict(data) for data in task.result()]
     except Exception as exc:  # a task that failed on its worker
-        return TimelineResult(path, errors=[f"{path}: error: Dask task failed: {type(exc).__name__}: {exc}"])
+        return [TimelineResult(path, errors=[f"{path}: error: Dask task failed: {type(exc).__name__}: {exc}"])
+                for path in paths]
