@@ -47,7 +47,7 @@ _ALWAYS_LOUD = ("genflag",)
 _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-?[0-9.]{17,}\s*[,\]}]",
                 r"[:\[,]\s*-?0\.0000[0-9]*\s*[,\]}]")
 #: Bytes read at a time: the text held at once is one piece plus the clip it cut in two.
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 512 << 10
 _SCHEMAS = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"(Clip|ImageSequenceReference)\.')
 
 
