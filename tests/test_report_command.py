@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,17 @@ def test_project_config_names_the_consent_registry(cut: str, tmp_path: Path, mon
     assert run_report(cut, "-o", out, "--as-of", "2026-09-01") == 0
     rows = {r["shot"]: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
     assert rows["SH040"]["consent"] == "granted" and rows["SH050"]["consent"] == "missing"
+
+
+def test_tracks_with_the_same_name_keep_their_clips_on_their_own_lanes(tmp_path: Path) -> None:
+    timeline = make_timeline(("V1", [make_clip("SH010_runway_v001", "/m/a.mov", 48)]),
+                             ("V1", [make_clip("plate", "/m/b.mov", 24), make_clip("SH020_runway_v002", "/m/c.mov", 24)]),
+                             start=86400, name="dup")
+    path = write_otio(timeline, tmp_path / "dup.otio")
+    out = tmp_path / "report.html"
+    assert run_report(path, "-o", out) == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.count('<g class="lane">') == 2
+    lanes_y = [float(y) for y in re.findall(r'<rect class="lane-bg" x="[^"]+" y="([^"]+)"', html)]
+    clips_y = [float(y) - 1 for y in re.findall(r'<rect class="clip [^"]*" data-f="[^"]+" x="[^"]+" y="([^"]+)"', html)]
+    assert len(lanes_y) == 2 and sorted(clips_y) == sorted(lanes_y)  # one flagged clip on each lane

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from ..findings import Finding
 from .layout import CutLayout, Lane
 from .model import clip_span, format_duration
 from .text import clean
+
+RowOf = Callable[[Finding], int]
 
 LABEL_W, PLOT_W, RIGHT_PAD = 150.0, 1000.0, 30.0
 RULER_H, LANE_H, LANE_GAP = 24.0, 20.0, 6.0
@@ -56,7 +58,7 @@ def render_lanes(layout: CutLayout | None, findings: Sequence[Finding], row_ids:
         return ""
     t0, t1 = bounds
     scale = PLOT_W / max(t1 - t0, 1e-6)
-    row_of = {name: i for i, name in enumerate(lane.name for lane in lanes)}
+    row_of = lane_rows(lanes)
     height = RULER_H + len(lanes) * (LANE_H + LANE_GAP)
     parts = [(f'<svg class="cut" viewBox="0 0 {LABEL_W + PLOT_W + RIGHT_PAD:g} {height:g}" '
               'role="img" aria-label="Tracks along record time">')]
@@ -99,14 +101,27 @@ def _lane_backgrounds(lanes: list[Lane], t0: float, scale: float) -> list[str]:
     return parts
 
 
-def _clips(findings: Sequence[Finding], row_of: dict[str, int], row_ids: dict[int, str],
+def lane_rows(lanes: Sequence[Lane]) -> "RowOf":
+    """A finding's lane row: the lane holding its clip index (tracks may share a name), else by name."""
+    by_name = {lane.name: row for row, lane in enumerate(lanes)}
+    ranges = [(lane.clips, lane.name, row) for row, lane in enumerate(lanes) if lane.clips is not None]
+
+    def row_of(finding: Finding) -> int:
+        for (first, last), name, row in ranges:
+            if first <= finding.clip_index <= last and name == finding.track:
+                return row
+        return by_name[finding.track]
+    return row_of
+
+
+def _clips(findings: Sequence[Finding], row_of: "RowOf", row_ids: dict[int, str],
            colour_class: dict[str, str], t0: float, scale: float) -> list[str]:
     parts = []
     for finding in findings:
         span = clip_span(finding)
         if span is None:
             continue
-        y = _lane_y(row_of[finding.track])
+        y = _lane_y(row_of(finding))
         x, w = LABEL_W + (span[0] - t0) * scale, max(span[1] * scale, MIN_CLIP_W)
         cleared = "" if finding.counts_toward_failure() else " cleared"
         label = f"{finding.clip} · {finding.category} · {finding.record_in or ''}–{finding.record_out or ''}"

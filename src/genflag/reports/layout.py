@@ -20,6 +20,7 @@ class Lane:
     kind: str
     index: int
     spans: list[tuple[float, float]] = field(default_factory=list)
+    clips: tuple[int, int] | None = None  # first and last clip index on the track (clips are numbered track by track)
 
 
 @dataclass
@@ -44,6 +45,8 @@ def layout_of(timeline: Any, places: Iterable[ClipPlace] | None = None) -> CutLa
         if key not in lanes:
             lanes[key] = Lane(place.track_name, place.track_kind, place.track_index)
             raw[key] = []
+        lane = lanes[key]
+        lane.clips = (place.index, place.index) if lane.clips is None else (lane.clips[0], place.index)
         if place.record_range is not None:
             start = place.record_range.start_time.to_seconds()
             raw[key].append((start, start + place.record_range.duration.to_seconds()))
