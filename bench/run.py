@@ -336,7 +336,8 @@ def _dask_row(folder: Path, work: Path, help_text: str, baseline_text: str | Non
     except ImportError:
         row.note = "not available: dask.distributed is not installed"
         return row
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      preload=["genflag.dask_backend"]) as cluster:  # as README recommends for workers
         row.wall_s, text = _timed_check(["--scheduler", cluster.scheduler_address, str(folder)],
                                         work / "batch-dask.txt")
     row.same_as_jobs1 = None if baseline_text is None else text == baseline_text

@@ -125,10 +125,18 @@ def test_dask_local_cluster_gives_the_same_result(run_cli, show) -> None:
     distributed = pytest.importorskip("distributed", reason="dask.distributed not installed")
     paths, rules = show
     _, local = check_json(run_cli, *paths, "--rules", rules, "--jobs", "1")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  preload=["genflag.dask_backend"]) as cluster:  # as the README recommends
+        with distributed.Client(cluster) as client:
+            warmed = client.run(_worker_has_genflag)
         _, remote = check_json(run_cli, *paths, "--rules", rules, "--scheduler", cluster.scheduler_address)
     assert comparable(remote) == comparable(local)
+    assert len(warmed) == 2 and all(warmed.values())  # the preload loaded genflag before any task
+
+
+def _worker_has_genflag() -> bool:
+    import sys
+    return "genflag.pipeline" in sys.modules and "otio_cmx3600_adapter" in sys.modules
 
 
 def test_unreachable_scheduler_is_a_usage_error(run_cli, show) -> None:

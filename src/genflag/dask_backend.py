@@ -2,6 +2,7 @@
 
 Each worker builds its Checker once per distinct set of options and keeps it. Point
 ``--cache-dir`` at storage every worker sees to share the media probe cache across machines.
+Start workers with ``--preload genflag.dask_backend`` so they load genflag before the first task.
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ from .findings import RunResult, TimelineResult
 from .pipeline import CheckOptions, Checker
 
 _CHECKERS: dict[str, Checker] = {}
+
+
+def dask_setup(worker: Any = None) -> None:
+    """Dask preload hook (``dask worker --preload genflag.dask_backend``): warm a worker as it starts.
+
+    Importing this module already loads genflag's checking code; this also loads
+    OpenTimelineIO's adapter manifest (which imports every adapter package), so the first
+    timeline a worker gets costs no more than the next.
+    """
+    import opentimelineio as otio
+    try:
+        otio.plugins.ActiveManifest()
+    except Exception:  # a broken adapter plugin is reported when a timeline is read
+        pass
 
 
 def _checker_for(options: CheckOptions) -> Checker:
