@@ -158,18 +158,9 @@ class QuietClipScanner:
     def _patterns(self, engine: "Engine") -> tuple[list[str], list[str]] | None:
         """(Latin-1 patterns, UTF-8 patterns): ASCII word needles go in the first, smaller automaton."""
         from .rules.raw_patterns import despaced, may_match_number, raw_pattern, squashed_raw_latin1
-        if engine.has_always_rules():
-            self.reason = "a rule is evaluated on every clip"
+        anchors = self._anchor_patterns(engine)
+        if anchors is None:
             return None
-        anchors: dict[str, str] = {}  # prefilter pattern -> its field (one transformation per pattern)
-        for leaf in engine.anchor_leaves():
-            head = leaf.field.split(".", 1)[0]
-            if head not in _CLIP_HEADS:
-                continue  # collector facts: the shortcut is only taken when no collector works
-            if leaf.field not in VERBATIM_FIELDS and not leaf.field.startswith(VERBATIM_PREFIXES):
-                self.reason = f"a rule is anchored on {leaf.field}, which is not written verbatim in the clip"
-                return None
-            anchors.update(dict.fromkeys(leaf.prefilters, leaf.field))
         latin1: list[str] = []
         utf8 = [re.escape(text) for text in _ALWAYS_LOUD]
         for pattern, field_name in _without_implied_words(anchors).items():
@@ -185,6 +176,22 @@ class QuietClipScanner:
         if any(may_match_number(pattern) for pattern in anchors):
             utf8.extend(despaced(number) for number in _ODD_NUMBERS)
         return list(dict.fromkeys(latin1)), list(dict.fromkeys(utf8))
+
+    def _anchor_patterns(self, engine: "Engine") -> dict[str, str] | None:
+        """Every anchor leaf's prefilter pattern, with its field; None (and a reason) if one cannot be served."""
+        if engine.has_always_rules():
+            self.reason = "a rule is evaluated on every clip"
+            return None
+        anchors: dict[str, str] = {}
+        for leaf in engine.anchor_leaves():
+            head = leaf.field.split(".", 1)[0]
+            if head not in _CLIP_HEADS:
+                continue  # collector facts: the shortcut is only taken when no collector works
+            if leaf.field not in VERBATIM_FIELDS and not leaf.field.startswith(VERBATIM_PREFIXES):
+                self.reason = f"a rule is anchored on {leaf.field}, which is not written verbatim in the clip"
+                return None
+            anchors.update(dict.fromkeys(leaf.prefilters, leaf.field))
+        return anchors
 
     def scan(self, text: bytes) -> LoudClips | None:
         """Find the clips of an .otio text that may match; None when the text does not allow it."""
