@@ -240,7 +240,7 @@ def test_image_sequence_target_is_assembled_before_it_is_searched(tmp_path: Path
 def test_texts_the_shortcut_cannot_trust_fall_back_to_full_evaluation(tmp_path: Path) -> None:
     scanner = Engine(load_pack([], True)).quiet_scanner()
     clip = {"OTIO_SCHEMA": "Clip.2", "name": "SH010_runway_gen4"}
-    escaped = json.dumps({"OTIO_SCHEMA": "Timeline.1", "name": "a\\b", "tracks": [clip]}).encode()
+    escaped = json.dumps({"OTIO_SCHEMA": "Timeline.1", "name": "a\"b", "tracks": [clip]}).encode()
     assert scanner.scan(escaped) is None
     schema_last = b'{"tracks": [{"name": "x", "OTIO_SCHEMA": "Clip.2"}]}'
     assert scanner.scan(schema_last) is None
@@ -256,10 +256,22 @@ def test_windows_paths_and_odd_writers_still_check_correctly(tmp_path: Path) -> 
     for name, url in [("SH010_RunwayGen4_v001", "C:\\renders\\sh010.mov"), ("plate", "C:\\plates\\a.mov")]:
         timeline.tracks[0].append(otio.schema.Clip(name=name, media_reference=otio.schema.ExternalReference(url),
                                                    source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24))))
+    timeline.tracks[0].append(otio.schema.Clip(
+        name="plate2", media_reference=otio.schema.ExternalReference("D:\\DeepFaceLab\\data_dst\\merged\\0001.png"),
+        source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24))))
     path = tmp_path / "win.otio"
     otio.adapters.write_to_file(timeline, str(path))
-    assert _loud(path) is None  # backslashes: every clip is evaluated
-    assert [f["clip"] for f in _assert_same(path)] == ["SH010_RunwayGen4_v001"]
+    loud = _loud(path)
+    assert loud is not None and loud.indices == {0, 2}  # escaped backslashes are read as backslashes
+    assert [f["clip"] for f in _assert_same(path)] == ["SH010_RunwayGen4_v001", "plate2"]
+    scanner = Engine(load_pack([], True)).quiet_scanner()
+    text = path.read_bytes()
+    for size in range(1, 40):  # pieces that cut an escaped backslash in two still read it whole
+        parts = [text[i:i + size] for i in range(0, len(text), size)]
+        chunked = scanner.scan_chunks(parts)
+        assert chunked is not None and chunked.indices == loud.indices
+    for escape in (b'\\"', b"\\n", b"\\u00e9", b"\\/"):  # any other escape: the text is not the values
+        assert scanner.scan(text.replace(b"plate2", b"plate" + escape)) is None
 
 
 def test_packs_the_shortcut_cannot_serve_say_why(write_rules) -> None:

@@ -13,9 +13,10 @@ that each atom that could match a space is optional (raw_patterns.despaced). The
 The shortcut is taken only when it is exact (otherwise the caller evaluates every clip):
 - the rule pack has no always-evaluated rule, and every anchor looks at a field written
   verbatim in the clip's object (or at a collector namespace, with no collector at work);
-- the file has no backslash (so no JSON escape: every string value is verbatim), and every
-  clip object starts with its ``OTIO_SCHEMA`` key (so the text from one clip's start to the next
-  clip's start holds all of the first clip), and the text's clips are exactly the walked clips;
+- the file has no JSON escape but escaped backslashes (unescaped before the search), so every
+  string value is verbatim;
+- every clip object starts with its ``OTIO_SCHEMA`` key (so the text from one clip's start to the
+  next clip's start holds all of the first clip), and the text's clips are exactly the walked clips;
 - the file did not change between OpenTimelineIO's read and this one (size and mtime).
 Clips whose text says ``genflag`` (marks to refresh or remove) are never quiet. An image
 sequence's target is assembled from three values, so it is assembled (as facts.media_target does)
@@ -207,10 +208,9 @@ class QuietClipScanner:
             return None
         loud: set[int] = set()
         count, buffer = 0, b""
-        for chunk, last in _with_last(chunks):
-            if chunk is None or b"\\" in chunk:
+        for chunk, last in _searchable(chunks):
+            if chunk is None:
                 return None
-            chunk = chunk.translate(None, b" ")  # two thirds of an .otio file is indentation
             buffer = buffer + chunk if buffer else chunk
             found = _schema_positions(buffer)
             if found is None:
@@ -261,6 +261,31 @@ def _without_implied_words(anchors: dict[str, str]) -> dict[str, str]:
             kept.append(needle)
     keep = {SQUASHED + needle for needle in kept}
     return {p: f for p, f in anchors.items() if not p.startswith(SQUASHED) or p in keep}
+
+
+def _searchable(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
+    """The pieces as they are searched, each with whether it is the last; None where the text
+    cannot be trusted (a changed file, or a JSON escape other than an escaped backslash).
+
+    Escaped backslashes (Windows paths) are unescaped, so values read as OpenTimelineIO reads
+    them; a run of backslashes at a piece's end waits for the next piece, so no pair is split.
+    Spaces are removed: two thirds of an indented file (the patterns allow for it).
+    """
+    carry = b""
+    for chunk, last in _with_last(chunks):
+        if chunk is None:
+            yield None, last
+            return
+        chunk, carry = (carry + chunk if carry else chunk), b""
+        if not last:
+            keep = len(chunk.rstrip(b"\\"))
+            chunk, carry = chunk[:keep], chunk[keep:]
+        if b"\\" in chunk:
+            if b"\\" in chunk.replace(b"\\\\", b""):
+                yield None, last  # \" \n \u00e9...: the text is not the values
+                return
+            chunk = chunk.replace(b"\\\\", b"\\")
+        yield chunk.translate(None, b" "), last
 
 
 def _with_last(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
