@@ -368,3 +368,19 @@ def test_sequence_targets_from_other_writers_and_with_decoys() -> None:
     twice = canonical + b", " + canonical
     assert sequence_target(twice, 0, len(twice)) is None
     assert sequence_target(b'"name_prefix": "a"', 0, 18) is None
+
+
+def test_a_clip_hidden_in_metadata_makes_the_text_and_the_walk_disagree(tmp_path: Path) -> None:
+    """A Clip object stored in metadata is in the text but not in the cut: counts differ, all clips evaluated."""
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    hidden = otio.schema.Clip(name="SH999_RunwayGen4_v001")
+    outer = otio.schema.Clip(name="plate", source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+    outer.metadata["vendor"] = {"previous": hidden}
+    flagged = otio.schema.Clip(name="SH010_RunwayGen4_v001", source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+    timeline.tracks[0].extend([outer, flagged])
+    path = tmp_path / "hidden.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    loud = _loud(path)
+    assert loud is not None and loud.clip_count == 3  # the text counts the hidden clip
+    findings = _assert_same(path)  # the walk has 2 clips: the checker falls back to evaluating both
+    assert "SH010_RunwayGen4_v001" in [f["clip"] for f in findings]
