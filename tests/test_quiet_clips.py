@@ -384,3 +384,13 @@ def test_a_clip_hidden_in_metadata_makes_the_text_and_the_walk_disagree(tmp_path
     assert loud is not None and loud.clip_count == 3  # the text counts the hidden clip
     findings = _assert_same(path)  # the walk has 2 clips: the checker falls back to evaluating both
     assert "SH010_RunwayGen4_v001" in [f["clip"] for f in findings]
+
+
+def test_a_failing_scan_only_costs_the_shortcut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _cut(tmp_path, 60)
+    expected = _results(path, False)
+
+    def broken(self: object, source: object) -> None:
+        raise MemoryError("no room for the scan")
+    monkeypatch.setattr(QuietClipScanner, "scan_file", broken)
+    assert _results(path, True) == expected

@@ -113,7 +113,10 @@ class QuietScan:
         """Scan (once); None when the shortcut does not apply (see the module docstring)."""
         if not self._done:
             self._done = True
-            self._result = self._scanner.scan_file(self._source)
+            try:
+                self._result = self._scanner.scan_file(self._source)
+            except Exception:  # a shortcut must never fail a check: evaluate every clip instead
+                self._result = None
         return self._result if self._source.unchanged() else None
 
     def cancel(self) -> None:
