@@ -394,3 +394,14 @@ def test_a_failing_scan_only_costs_the_shortcut(tmp_path: Path, monkeypatch: pyt
         raise MemoryError("no room for the scan")
     monkeypatch.setattr(QuietClipScanner, "scan_file", broken)
     assert _results(path, True) == expected
+
+
+def test_rules_list_says_whether_the_pack_allows_the_shortcut(run_cli, write_rules) -> None:
+    result = run_cli("rules", "list")
+    assert result.code == 0 and result.out.splitlines()[-1] == ".otio quiet-clip shortcut: on"
+    track_rule = write_rules("genflag_rules: 1\nrules:\n  - {id: t.track, title: t, category: c, severity: info,"
+                             " match: {s: {track.name|contains: GEN}}}\n")
+    result = run_cli("rules", "list", "--rules", track_rule)
+    assert "shortcut: off (a rule is anchored on track.name" in result.out.splitlines()[-1]
+    data = json.loads(run_cli("rules", "list", "--rules", track_rule, "--format", "json").out)
+    assert data["quiet_clip_shortcut"]["available"] is False and "track.name" in data["quiet_clip_shortcut"]["reason"]
