@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 from difflib import get_close_matches
+from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
 from ..facts import CORE_FIELD_DOCS
