@@ -15,7 +15,7 @@ import time
 from typing import Any, Callable, Sequence
 
 from .findings import RunResult, TimelineResult
-from .pipeline import CheckOptions, Checker
+from .pipeline import Checker, CheckOptions
 
 Progress = Callable[[TimelineResult], None]
 

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from .batch import Progress, not_checked, task_chunks
 from .errors import UsageError
 from .findings import RunResult, TimelineResult
-from .pipeline import CheckOptions, Checker
+from .pipeline import Checker, CheckOptions
 
 _CHECKERS: dict[str, Checker] = {}
 

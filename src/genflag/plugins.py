@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
-from typing import IO, Any, Callable, Iterable, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult

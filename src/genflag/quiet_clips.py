@@ -161,7 +161,12 @@ class QuietClipScanner:
 
     def _patterns(self, engine: "Engine") -> tuple[list[str], list[str]] | None:
         """(Latin-1 patterns, UTF-8 patterns): ASCII word needles go in the first, smaller automaton."""
-        from .rules.raw_patterns import despaced, may_match_number, raw_pattern, squashed_raw_latin1
+        from .rules.raw_patterns import (
+            despaced,
+            may_match_number,
+            raw_pattern,
+            squashed_raw_latin1,
+        )
         anchors = self._anchor_patterns(engine)
         if anchors is None:
             return None

@@ -11,7 +11,13 @@ from ..errors import Problem
 from ..yaml_positions import LocatedYaml
 from . import condition as cond
 from .model import Capture, Context, Leaf, Rule, Selection
-from .modifiers import COMPARISONS, MODIFIERS, ModifierError, compile_regex, compile_test
+from .modifiers import (
+    COMPARISONS,
+    MODIFIERS,
+    ModifierError,
+    compile_regex,
+    compile_test,
+)
 from .prefilter import prefilter_patterns
 
 _leaf_ids = itertools.count()
