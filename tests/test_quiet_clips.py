@@ -16,8 +16,9 @@ import pytest
 import re2
 
 from genflag.engine import Engine
+from genflag.otio_text import sequence_target
 from genflag.pipeline import Checker, CheckOptions
-from genflag.quiet_clips import QuietClipScanner, SourceFile, sequence_target
+from genflag.quiet_clips import QuietClipScanner
 from genflag.rules.pack import load_pack
 from genflag.rules.prefilter import SQUASHED
 from genflag.rules.raw_patterns import (
@@ -29,6 +30,7 @@ from genflag.rules.raw_patterns import (
     squashed_raw_latin1,
 )
 from genflag.rules.words import squash
+from genflag.source_file import SourceFile
 from tests.conftest import DEMO, REPO, corpus_dir
 
 RT = otio.opentime.RationalTime

@@ -9,8 +9,6 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import signal
-import sys
-import threading
 import time
 from typing import Any, Callable, Sequence
 
@@ -23,12 +21,10 @@ _WORKER_CHECKER: Checker | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once (a forked
-    worker already has the parent's)."""
+    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER_CHECKER
-    if _WORKER_CHECKER is None or _WORKER_CHECKER.options != options:
-        _WORKER_CHECKER = Checker(options)
+    _WORKER_CHECKER = Checker(options)
 
 
 def _check_in_worker(paths: list[str]) -> list[dict[str, Any]]:
@@ -58,12 +54,7 @@ def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,
     if jobs <= 1 or len(paths) <= 1:
         results = _run_serial(paths, checker, progress, run)
     else:
-        global _WORKER_CHECKER
-        _WORKER_CHECKER = checker  # inherited by forked workers
-        try:
-            results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
-        finally:
-            _WORKER_CHECKER = None
+        results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
     run.results = results
     run.elapsed = time.perf_counter() - started
     return run
@@ -84,12 +75,12 @@ def _run_serial(paths: Sequence[str], checker: Checker, progress: Progress | Non
 
 
 def _pool_context() -> Any:
-    """fork on Linux while this process has a single thread and no asset-manager session (workers
-    start at once, with the rule pack already loaded); otherwise forkserver, or spawn."""
+    """forkserver (spawn where there is none): never fork a process that may hold threads or locks.
+
+    (fork started workers about 0.1 s sooner, but its workers are reaped by two threads at once
+    after a Ctrl-C, which leaves multiprocessing unsure they ended.)
+    """
     methods = multiprocessing.get_all_start_methods()
-    plain = threading.active_count() == 1 and "openassetio" not in sys.modules  # a manager may hold threads
-    if sys.platform.startswith("linux") and "fork" in methods and plain:
-        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 

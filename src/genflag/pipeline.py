@@ -19,10 +19,11 @@ from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .plugins import Collector, RunContext, registry
-from .quiet_clips import LoudClips, QuietScan, SourceFile
+from .quiet_clips import LoudClips, QuietScan
 from .review import clears, review_state
 from .rules.modifiers import _text
 from .rules.pack import RulePack, load_pack
+from .source_file import SourceFile
 from .timecode import in_out, range_dict
 from .timeline_io import read_timeline, timelines_in
 from .walk import ClipPlace, select_clip_places

@@ -9,6 +9,7 @@ pattern in raw form (rules/raw_patterns.py) finds every clip that could match. T
 searched without its spaces (two thirds of an indented file); the raw patterns are rewritten so
 that each atom that could match a space is optional (raw_patterns.despaced). The others are
 *quiet*: the engine would find no candidate rule for them, so they are counted, not evaluated.
+Reading the text is otio_text.py's job; stamping the file, source_file.py's.
 
 The shortcut is taken only when it is exact (otherwise the caller evaluates every clip):
 - the rule pack has no always-evaluated rule, and every anchor looks at a field written
@@ -25,13 +26,14 @@ and searched too.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable
 
+from .otio_text import schema_positions, searchable_pieces, sequence_target
 from .rules.prefilter import SQUASHED
+from .source_file import SourceFile
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -47,53 +49,7 @@ _ALWAYS_LOUD = ("genflag",)
 #: JSON numbers Python may print differently than the file writes them (exponent, long, tiny).
 _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-?[0-9.]{17,}\s*[,\]}]",
                 r"[:\[,]\s*-?0\.0000[0-9]*\s*[,\]}]")
-#: Bytes read at a time: the text held at once is one piece plus the clip it cut in two.
-CHUNK_BYTES = 512 << 10
-_SCHEMAS = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"(Clip|ImageSequenceReference)\.')
 
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A timeline file as it was just before OpenTimelineIO read it (to read the same bytes again)."""
-
-    path: str
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def before_read(cls, path: str) -> "SourceFile | None":
-        """Stamp a file about to be read; None when it cannot be stat'ed."""
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return cls(path, stat.st_size, stat.st_mtime_ns)
-
-    def unchanged(self) -> bool:
-        """True while the file still has the stamp's size and modification time."""
-        again = SourceFile.before_read(self.path)
-        return again is not None and (again.size, again.mtime_ns) == (self.size, self.mtime_ns)
-
-    def chunks(self, size: int = CHUNK_BYTES) -> Iterator[bytes | None]:
-        """The file's bytes in pieces; a final None when it changed since the stamp or cannot be read."""
-        total = 0
-        try:
-            with open(self.path, "rb") as handle:
-                stat = os.fstat(handle.fileno())
-                if (stat.st_size, stat.st_mtime_ns) != (self.size, self.mtime_ns):
-                    yield None
-                    return
-                while True:
-                    data = handle.read(size)
-                    if not data:
-                        break
-                    total += len(data)
-                    yield data
-        except OSError:
-            yield None
-            return
-        if total != self.size:
-            yield None
 
 
 class QuietScan:
@@ -216,11 +172,11 @@ class QuietClipScanner:
             return None
         loud: set[int] = set()
         count, buffer = 0, b""
-        for chunk, last in _searchable(chunks):
+        for chunk, last in searchable_pieces(chunks):
             if chunk is None:
                 return None
             buffer = buffer + chunk if buffer else chunk
-            found = _schema_positions(buffer)
+            found = schema_positions(buffer)
             if found is None:
                 return None
             starts, sequences = found
@@ -269,99 +225,6 @@ def _without_implied_words(anchors: dict[str, str]) -> dict[str, str]:
             kept.append(needle)
     keep = {SQUASHED + needle for needle in kept}
     return {p: f for p, f in anchors.items() if not p.startswith(SQUASHED) or p in keep}
-
-
-def _searchable(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
-    """The pieces as they are searched, each with whether it is the last; None where the text
-    cannot be trusted (a changed file, or a JSON escape other than an escaped backslash).
-
-    Escaped backslashes (Windows paths) are unescaped, so values read as OpenTimelineIO reads
-    them; a run of backslashes at a piece's end waits for the next piece, so no pair is split.
-    Spaces are removed: two thirds of an indented file (the patterns allow for it).
-    """
-    carry = b""
-    for chunk, last in _with_last(chunks):
-        if chunk is None:
-            yield None, last
-            return
-        chunk, carry = (carry + chunk if carry else chunk), b""
-        if not last:
-            keep = len(chunk.rstrip(b"\\"))
-            chunk, carry = chunk[:keep], chunk[keep:]
-        if b"\\" in chunk:
-            if b"\\" in chunk.replace(b"\\\\", b""):
-                yield None, last  # \" \n \u00e9...: the text is not the values
-                return
-            chunk = chunk.replace(b"\\\\", b"\\")
-        yield chunk.translate(None, b" "), last
-
-
-def _with_last(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
-    """Pair each piece with whether it is the last one."""
-    previous: list[bytes | None] = []
-    for chunk in chunks:
-        if previous:
-            yield previous[0], False
-        previous = [chunk]
-    if previous:
-        yield previous[0], True
-
-
-def sequence_target(text: bytes, start: int, end: int) -> bytes | None:
-    """The abstract target of the image sequence whose schema is at start, or None when unclear.
-
-    Mirrors facts.media_target: ``base/`` + prefix + ``#`` x padding + suffix. A key seen twice
-    before end (a second reference, or the key in metadata) makes it unclear: the clip is then loud.
-    """
-    found = _CANONICAL_SEQUENCE.search(text, start, end)  # OpenTimelineIO writes the keys in this order
-    if found is not None and text.find(_BASE_KEY, start, found.start()) < 0 and \
-            text.find(_BASE_KEY, found.end(), end) < 0:
-        base, prefix, suffix, padding = found.groups()
-    else:
-        base, prefix, suffix, padding = [_value_after(text, key, start, end) for key in _SEQUENCE_KEYS]
-    if base is None or prefix is None or suffix is None or padding is None or not padding.isdigit():
-        return None
-    base = base if base.endswith(b"/") else base + b"/"
-    return base + prefix + b"#" * max(1, int(padding)) + suffix
-
-
-_BASE_KEY = b'"target_url_base"'
-_CANONICAL_SEQUENCE = re.compile(
-    rb'"target_url_base"\s*:\s*"([^"]*)",\s*"name_prefix"\s*:\s*"([^"]*)",\s*"name_suffix"\s*:\s*"([^"]*)",'
-    rb'\s*"start_frame"\s*:\s*-?[0-9]+,\s*"frame_step"\s*:\s*-?[0-9]+,\s*"rate"\s*:\s*[-0-9.eE+]+,'
-    rb'\s*"frame_zero_padding"\s*:\s*([0-9]+)')
-_SEQUENCE_KEYS = (b'"target_url_base"', b'"name_prefix"', b'"name_suffix"', b'"frame_zero_padding"')
-_VALUE = re.compile(rb'\s*:\s*(?:"([^"]*)"|([0-9]+))')
-
-
-def _value_after(text: bytes, key: bytes, start: int, end: int) -> bytes | None:
-    """The string or integer value of the only ``key`` between start and end, else None."""
-    at = text.find(key, start, end)
-    if at < 0 or text.find(key, at + len(key), end) >= 0:
-        return None
-    found = _VALUE.match(text, at + len(key), end)
-    if found is None:
-        return None
-    return found.group(1) if found.group(1) is not None else found.group(2)
-
-
-def _schema_positions(text: bytes) -> tuple[list[int], list[int]] | None:
-    """Offsets of every clip object's ``{`` and of every image sequence's schema value, in one pass.
-
-    None when a clip object does not start with its schema key (the text from one clip's start to
-    the next would then not hold all of the first clip).
-    """
-    starts: list[int] = []
-    sequences: list[int] = []
-    for found in _SCHEMAS.finditer(text):
-        if found.group(1) == b"ImageSequenceReference":
-            sequences.append(found.start(1))
-            continue
-        brace = text.rfind(b"{", 0, found.start())
-        if brace < 0 or (brace + 1 < found.start() and not text[brace + 1:found.start()].isspace()):
-            return None
-        starts.append(brace)
-    return starts, sequences
 
 
 def _compile(patterns: list[str], latin1: bool) -> Any:
