@@ -228,3 +228,37 @@ def test_task_chunks_cover_every_input_once_in_order() -> None:
         assert [i for chunk in chunks for i in chunk] == list(range(count))
         assert all(1 <= len(chunk) <= 16 for chunk in chunks)
         assert count < 16 * workers or len(chunks) >= workers * 4  # enough chunks to balance the workers
+
+
+def test_ctrl_c_on_a_parallel_command_exits_130_and_leaves_no_worker(tmp_path: Path) -> None:
+    """A real SIGINT to `genflag check --jobs 2`: exit 130, and no process of the run survives it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    timeline = make_timeline(("V1", [make_clip(f"SH{i:04d}_plate_v001", f"/m/{i}.mov", 24) for i in range(400)]))
+    folder = tmp_path / "ctrl-c-show"
+    folder.mkdir()
+    first = write_otio(timeline, folder / "reel-000.otio")
+    for index in range(1, 2000):
+        os.link(first, folder / f"reel-{index:04d}.otio")
+    process = subprocess.Popen([sys.executable, "-m", "genflag", "check", "--no-probe", "--jobs", "2", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)  # long enough for the workers to be checking
+    assert process.poll() is None, "the run ended before it could be interrupted; make the show bigger"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert b"(interrupted)" in out and b"not checked (interrupted)" in err  # what finished, and what did not
+    time.sleep(0.5)
+    survivors = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in cmdline and int(pid) != process.pid:
+                survivors.append(pid)
+    assert survivors == []

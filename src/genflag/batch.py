@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import signal
+import sys
+import threading
 import time
 from typing import Any, Callable, Sequence
 
@@ -21,10 +23,12 @@ _WORKER_CHECKER: Checker | None = None
 
 
 def _init_worker(options: CheckOptions) -> None:
-    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once."""
+    """Worker start: ignore Ctrl-C (the parent handles it) and load the rule pack once (a forked
+    worker already has the parent's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER_CHECKER
-    _WORKER_CHECKER = Checker(options)
+    if _WORKER_CHECKER is None or _WORKER_CHECKER.options != options:
+        _WORKER_CHECKER = Checker(options)
 
 
 def _check_in_worker(paths: list[str]) -> list[dict[str, Any]]:
@@ -54,7 +58,12 @@ def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,
     if jobs <= 1 or len(paths) <= 1:
         results = _run_serial(paths, checker, progress, run)
     else:
-        results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
+        global _WORKER_CHECKER
+        _WORKER_CHECKER = checker  # inherited by forked workers
+        try:
+            results = _run_pool(paths, options, min(jobs, len(paths)), progress, run)
+        finally:
+            _WORKER_CHECKER = None
     run.results = results
     run.elapsed = time.perf_counter() - started
     return run
@@ -75,12 +84,12 @@ def _run_serial(paths: Sequence[str], checker: Checker, progress: Progress | Non
 
 
 def _pool_context() -> Any:
-    """forkserver (spawn where there is none): never fork a process that may hold threads or locks.
-
-    (fork started workers about 0.1 s sooner, but its workers are reaped by two threads at once
-    after a Ctrl-C, which leaves multiprocessing unsure they ended.)
-    """
+    """fork on Linux while this process has a single thread and no asset-manager session (workers
+    start at once, with the rule pack already loaded); otherwise forkserver, or spawn."""
     methods = multiprocessing.get_all_start_methods()
+    plain = threading.active_count() == 1 and "openassetio" not in sys.modules  # a manager may hold threads
+    if sys.platform.startswith("linux") and "fork" in methods and plain:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -115,14 +124,21 @@ def _results_of(future: futures.Future, paths: list[str]) -> list[TimelineResult
 
 
 def _stop(pool: futures.ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate workers, so none is left running."""
+    """Cancel what has not started and terminate workers, so none is left running.
+
+    The executor's own manager thread reaps workers too; it is joined last, so when this returns
+    every worker has ended and been accounted for.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def select_shard(paths: Sequence[str], index: int, count: int) -> list[str]:
