@@ -73,6 +73,8 @@ def test_assertions_are_dropped_outside_character_classes_only() -> None:
     assert drop_assertions(r"[]^$]x") == r"[]^$]x"
     assert drop_assertions(r"[[:alpha:]^]$") == r"[[:alpha:]^]"
     assert drop_assertions(r"\Qa^b$\E$") == r"\Qa^b$\E"
+    assert drop_assertions(r"\p{^Greek}x$") == r"\p{^Greek}x"  # a negated Unicode class stays negated
+    assert drop_assertions(r"\x{5E}^") == r"\x{5E}"
 
 
 def test_word_needles_allow_any_separators_but_never_a_quote() -> None:
@@ -305,10 +307,10 @@ def test_a_numeric_metadata_rule_matches_the_same_clips_either_way(tmp_path: Pat
 
 def test_a_working_collector_turns_the_shortcut_off(tmp_path: Path) -> None:
     path = str(_cut(tmp_path, 50))
-    assert Checker(CheckOptions(probe_media=True)).start_quiet_scan(path) is None  # media facts are not in the text
-    assert Checker(CheckOptions(probe_media=False, skip_quiet_clips=False)).start_quiet_scan(path) is None
-    assert Checker(CheckOptions(probe_media=False, adapter="cmx_3600")).start_quiet_scan(path) is None
-    scan = Checker(CheckOptions(probe_media=False)).start_quiet_scan(path)
+    assert Checker(CheckOptions(probe_media=True)).quiet_scan(path) is None  # media facts are not in the text
+    assert Checker(CheckOptions(probe_media=False, skip_quiet_clips=False)).quiet_scan(path) is None
+    assert Checker(CheckOptions(probe_media=False, adapter="cmx_3600")).quiet_scan(path) is None
+    scan = Checker(CheckOptions(probe_media=False)).quiet_scan(path)
     assert scan is not None
     loud = scan.result()
     assert loud is not None and loud.clip_count == 50
@@ -316,7 +318,7 @@ def test_a_working_collector_turns_the_shortcut_off(tmp_path: Path) -> None:
 
 def test_a_file_changed_while_it_was_read_is_not_trusted(tmp_path: Path) -> None:
     path = _cut(tmp_path, 50)
-    scan = Checker(CheckOptions(probe_media=False)).start_quiet_scan(str(path))
+    scan = Checker(CheckOptions(probe_media=False)).quiet_scan(str(path))
     assert scan is not None
     stat = path.stat()
     os.utime(path, ns=(stat.st_mtime_ns + 10**9, stat.st_mtime_ns + 10**9))
@@ -407,3 +409,11 @@ def test_rules_list_says_whether_the_pack_allows_the_shortcut(run_cli, write_rul
     assert "shortcut: off (a rule is anchored on track.name" in result.out.splitlines()[-1]
     data = json.loads(run_cli("rules", "list", "--rules", track_rule, "--format", "json").out)
     assert data["quiet_clip_shortcut"]["available"] is False and "track.name" in data["quiet_clip_shortcut"]["reason"]
+
+
+def test_a_pipe_is_never_read_twice(tmp_path: Path) -> None:
+    """A named pipe called .otio: OpenTimelineIO consumed it, so the scan must not wait to read it again."""
+    fifo = tmp_path / "cut.otio"
+    os.mkfifo(fifo)
+    assert SourceFile.before_read(str(fifo)) is None
+    assert Checker(CheckOptions(probe_media=False)).quiet_scan(str(fifo)) is None

@@ -42,11 +42,6 @@ def _checker_for(options: CheckOptions) -> Checker:
     return checker
 
 
-def dask_check(path: str, options: CheckOptions) -> dict[str, Any]:
-    """Check one timeline on a Dask worker, return its JSON-ready result."""
-    return _checker_for(options).check_path(path).to_dict()
-
-
 def dask_check_many(paths: list[str], options: CheckOptions) -> list[dict[str, Any]]:
     """The task run on a Dask worker: check a few consecutive timelines (fewer, larger tasks)."""
     checker = _checker_for(options)

@@ -369,7 +369,7 @@ class _Declared:
 
     def __init__(self, docs: dict[str, str]) -> None:
         self.docs = docs
-        self.known = frozenset(CORE_FIELDS) | frozenset(PIPELINE_FIELDS) | frozenset(MEDIA_COLLECTOR_FIELDS) | frozenset(docs)
+        self.known = frozenset(CORE_FIELDS).union(PIPELINE_FIELDS, MEDIA_COLLECTOR_FIELDS, docs)
         self.namespaces = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "review"}
                                     | {name.split(".", 1)[0] for name in docs})
 

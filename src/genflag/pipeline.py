@@ -101,23 +101,21 @@ class Checker:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
         with no_cyclic_gc():
-            scan = self.start_quiet_scan(path)
+            scan = self.quiet_scan(path)
             try:
                 obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
                                     self.options.adapter_args)
             except GenflagError as exc:
-                if scan is not None:
-                    scan.cancel()
                 result.errors.append(str(exc))
                 return result
             self.check_object(obj, path, result, scan)
         return result
 
-    def start_quiet_scan(self, path: str) -> QuietScan | None:
-        """Start scanning an .otio file for quiet clips (quiet_clips.py) while OpenTimelineIO reads it.
+    def quiet_scan(self, path: str) -> QuietScan | None:
+        """The quiet-clip scan (quiet_clips.py) of an .otio file about to be read: call before reading.
 
-        None when the shortcut cannot apply: not .otio, another adapter, a collector at work,
-        a rule pack it cannot serve, or --evaluate-all.
+        It stamps the file now and scans it when analyse() asks. None when the shortcut cannot
+        apply: not .otio, another adapter, a collector at work, a pack it cannot serve, --evaluate-all.
         """
         if not self.options.skip_quiet_clips or not path.lower().endswith(".otio"):
             return None
@@ -143,7 +141,7 @@ class Checker:
                 scan: QuietScan | None = None) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
         """Yield, per timeline in the object, its clip places and each clip's matches.
 
-        With the quiet scan started (start_quiet_scan) on the .otio file obj was read from, clips no
+        With the quiet scan (quiet_scan) of the .otio file obj was read from, clips no
         rule can match (quiet_clips.py) are counted but neither yielded nor evaluated: they have no
         findings.
         """

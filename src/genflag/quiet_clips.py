@@ -44,12 +44,11 @@ VERBATIM_FIELDS = frozenset({"clip.name", "media.target", "media.name", "media.g
 VERBATIM_PREFIXES = ("metadata.", "media.metadata.", "effect.metadata.")
 #: Namespaces facts come from in the clip itself (others only from collectors).
 _CLIP_HEADS = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "metadata", "review"})
-#: Text that makes a clip loud whatever the rules: genflag's own marks, assembled targets.
+#: Text that makes a clip loud whatever the rules: genflag's own marks (to refresh or remove).
 _ALWAYS_LOUD = ("genflag",)
 #: JSON numbers Python may print differently than the file writes them (exponent, long, tiny).
 _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-?[0-9.]{17,}\s*[,\]}]",
                 r"[:\[,]\s*-?0\.0000[0-9]*\s*[,\]}]")
-
 
 
 class QuietScan:
@@ -74,10 +73,6 @@ class QuietScan:
             except Exception:  # a shortcut must never fail a check: evaluate every clip instead
                 self._result = None
         return self._result if self._source.unchanged() else None
-
-    def cancel(self) -> None:
-        """Forget the scan (the timeline could not be read)."""
-        self._done = True
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from stat import S_ISREG
 from typing import Iterator
 
 #: Bytes read at a time: the text held at once is one piece plus the clip it cut in two.
@@ -20,11 +21,13 @@ class SourceFile:
 
     @classmethod
     def before_read(cls, path: str) -> "SourceFile | None":
-        """Stamp a file about to be read; None when it cannot be stat'ed."""
+        """Stamp a file about to be read; None when it cannot be stat'ed or is not a regular file."""
         try:
             stat = os.stat(path)
         except OSError:
             return None
+        if not S_ISREG(stat.st_mode):
+            return None  # a pipe or device: what OpenTimelineIO read cannot be read again
         return cls(path, stat.st_size, stat.st_mtime_ns)
 
     def unchanged(self) -> bool:

@@ -55,9 +55,10 @@ def load_located_cached(text: str, source: str) -> LocatedYaml:
     try:
         with open(path, "rb") as handle:
             data, positions = marshal.loads(handle.read())
-        return LocatedYaml(source, data, positions)
+        if isinstance(positions, dict):
+            return LocatedYaml(source, data, positions)
     except (OSError, ValueError, EOFError, TypeError):
-        pass
+        pass  # missing, from another Python, or damaged: parse again
     doc = load_located(text, source)
     try:
         blob = marshal.dumps((doc.data, doc.positions))
@@ -74,14 +75,13 @@ MARSHAL_VERSION = 1
 def _keep(path: str, blob: bytes) -> None:
     """Write a cache entry atomically; a read-only cache only costs the time saved."""
     import os
-    import tempfile
+
+    from .atomic_write import write_atomic
+    from .errors import GenflagError
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, path)
-    except OSError:
+        write_atomic(path, blob)
+    except (OSError, GenflagError):
         pass
 
 

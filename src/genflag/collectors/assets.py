@@ -88,8 +88,7 @@ class AssetsCollector(Collector):
         """Only with an asset manager configured (settings or the environment variable)."""
         if self._session is not None:
             return True
-        settings = context.config.get("assets") or {}
-        explicit = bool(settings.get("required") or settings.get("config"))
+        settings, explicit = _settings(context)
         configured = explicit or bool(os.environ.get(CONFIG_ENV_VAR, "").strip())
         return settings.get("enabled", True) is not False and configured
 
@@ -98,8 +97,7 @@ class AssetsCollector(Collector):
             return self._session
         if not self.wants(context):
             return None
-        settings = context.config.get("assets") or {}
-        explicit = bool(settings.get("required") or settings.get("config"))
+        settings, explicit = _settings(context)
         if self._load_error:
             context.warn(self._load_error)
             return None
@@ -111,6 +109,12 @@ class AssetsCollector(Collector):
             self._load_error = f"asset manager not used: {exc}"
             context.warn(self._load_error)
         return self._session
+
+
+def _settings(context: RunContext) -> tuple[dict[str, Any], bool]:
+    """The run's ``assets`` settings, and whether they name a manager explicitly."""
+    settings = context.config.get("assets") or {}
+    return settings, bool(settings.get("required") or settings.get("config"))
 
 
 def _open_shared(config: str | None, required: bool) -> Any:

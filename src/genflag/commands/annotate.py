@@ -75,13 +75,8 @@ def run_annotate(args: argparse.Namespace) -> int:
 
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
-    scan = checker.start_quiet_scan(args.input)
-    try:
-        obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-    except BaseException:
-        if scan is not None:
-            scan.cancel()
-        raise
+    scan = checker.quiet_scan(args.input)  # stamps the file before it is read
+    obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
     outcome = annotate_object(obj, args.input, checker, scan)
     for warning in outcome.result.warnings:
         print(f"{args.input}: warning: {warning}", file=sys.stderr)

@@ -29,7 +29,7 @@ _LAST_LETTER_EXTRAS = {"i": "(?:i|\\x{130})"}
 #: What Python's str() of a JSON number can be made of; a pattern that can match such text could
 #: see a number written differently in the file ("1e-05" vs 0.00001).
 NUMBER_CHARS = frozenset("0123456789.eE+-")
-_ZERO_WIDTH_ESCAPES = frozenset("AzbB")
+_ZERO_WIDTH_ESCAPES = frozenset({"\\A", "\\z", "\\b", "\\B"})
 
 
 def raw_pattern(pattern: str) -> str:
@@ -67,24 +67,19 @@ def squashed_raw_latin1(needle: str) -> str | None:
 
 
 def drop_assertions(pattern: str) -> str:
-    """Remove ``^``, ``$``, ``\\A``, ``\\z``, ``\\b`` and ``\\B`` outside character classes."""
+    """Remove ``^``, ``$``, ``\\A``, ``\\z``, ``\\b`` and ``\\B`` outside character classes and escapes.
+
+    Reads the pattern atom by atom with the tokenizer despaced() uses, so ``\\p{^Greek}``,
+    ``\\Q^\\E`` and ``[^/]`` keep their carets.
+    """
     out: list[str] = []
-    index, size = 0, len(pattern)
-    while index < size:
-        char = pattern[index]
-        if char == "\\" and index + 1 < size:
-            end = _escape_end(pattern, index)
-            if pattern[index + 1] not in _ZERO_WIDTH_ESCAPES:
-                out.append(pattern[index:end])
-            index = end
-        elif char == "[":
-            end = _class_end(pattern, index)
-            out.append(pattern[index:end])
-            index = end
-        else:
-            if char not in "^$":
-                out.append(char)
-            index += 1
+    index = 0
+    while index < len(pattern):
+        end = _atom_end(pattern, index)
+        atom = pattern[index:end]
+        if atom not in ("^", "$") and atom not in _ZERO_WIDTH_ESCAPES:
+            out.append(atom)
+        index = end
     return "".join(out)
 
 

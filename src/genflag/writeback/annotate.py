@@ -26,7 +26,7 @@ class AnnotateResult:
 def annotate_object(obj: Any, path: str, checker: Checker, scan: QuietScan | None = None) -> AnnotateResult:
     """Check an OTIO object and write each clip's findings onto it; unchanged clips stay untouched.
 
-    ``scan``: the quiet scan of the file obj was read from (Checker.start_quiet_scan); clips its
+    ``scan``: the quiet scan of the file obj was read from (Checker.quiet_scan); clips its
     text shows quiet (no rule can match, nothing of genflag's on them) are neither evaluated nor touched.
     """
     outcome = AnnotateResult(TimelineResult(path=path))
