@@ -27,6 +27,24 @@ def corpus_dir(kind: str) -> Path:
     return folder
 
 
+def generated_cut(folder: Path, total: int = 600, seed: int = 5) -> Path:
+    """Write bench/generate.py's synthetic cut of ``total`` clips as an .otio file in folder."""
+    import importlib.util
+    import sys
+
+    import opentimelineio as otio
+    module = sys.modules.get("bench_generate")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules["bench_generate"] = module  # dataclasses look their module up while the module runs
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    timeline, _ = module.build_cut(total, "otio", seed)
+    path = folder / f"cut-{total}.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    return path
+
+
 def corpus_index(kind: str) -> list[dict[str, str]]:
     """Rows of ../shared/corpus/<kind>/INDEX.tsv."""
     text = (corpus_dir(kind) / "INDEX.tsv").read_text(encoding="utf-8")

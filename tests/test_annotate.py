@@ -207,17 +207,23 @@ def test_bad_output_gives_error_and_leaves_nothing(run_cli, cut, rules, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("rules")) == ["cut.otio"]
 
 
+@pytest.mark.parametrize("writer", ["splice", "full"])
 @pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
-def test_failure_mid_write_leaves_old_file_intact_and_no_partial(run_cli, cut, rules, monkeypatch, failure) -> None:
+def test_failure_mid_write_leaves_old_file_intact_and_no_partial(run_cli, cut, rules, monkeypatch, failure,
+                                                                 writer) -> None:
     before = Path(cut).read_bytes()
-    real_write = otio.adapters.write_to_file
 
     def failing_write(obj, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         Path(path).write_bytes(b'{"partial": ')  # the disk fills up half way through
         raise failure
+
+    def failing_splice(source, clips, count, out, *args):  # type: ignore[no-untyped-def]
+        out.write(b'{"partial": ')
+        raise failure
     monkeypatch.setattr(otio.adapters, "write_to_file", failing_write)
-    result = annotate(run_cli, cut, "--in-place", "--rules", rules)
-    monkeypatch.setattr(otio.adapters, "write_to_file", real_write)
+    monkeypatch.setattr("genflag.writeback.splice.splice_clips", failing_splice)
+    result = annotate(run_cli, cut, "--in-place", "--rules", rules, *(["--full-write"] if writer == "full" else []))
+    monkeypatch.undo()
     assert result.code in (2, 130) and "Traceback" not in result.err
     assert Path(cut).read_bytes() == before
     assert [p.name for p in Path(cut).parent.iterdir() if p.name.startswith(".genflag-")] == []

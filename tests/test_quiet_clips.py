@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +29,9 @@ from genflag.rules.raw_patterns import (
 )
 from genflag.rules.words import squash
 from genflag.source_file import SourceFile
-from tests.conftest import DEMO, REPO, corpus_dir
+from tests.conftest import DEMO, corpus_dir, generated_cut
 
 RT = otio.opentime.RationalTime
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["bench_generate"] = module  # dataclasses look their module up while the module runs
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def _results(path: Path, skip: bool, **options: Any) -> tuple[int, list[dict[str, Any]]]:
@@ -164,10 +154,7 @@ def test_number_capable_patterns_are_recognised() -> None:
 # ---- scanning ----------------------------------------------------------------------------------
 
 def _cut(tmp_path: Path, total: int = 600, seed: int = 5) -> Path:
-    timeline, _ = _generator().build_cut(total, "otio", seed)
-    path = tmp_path / f"cut-{total}.otio"
-    otio.adapters.write_to_file(timeline, str(path))
-    return path
+    return generated_cut(tmp_path, total, seed)
 
 
 def test_generated_cut_gives_the_same_findings_with_and_without_skipping(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import io
 import logging
 import os
 import tempfile
-from pathlib import Path
 import warnings
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import opentimelineio as otio
 
@@ -125,11 +125,14 @@ def timelines_in(obj: otio.core.SerializableObject) -> list[Any]:
 
 def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str],
                    adapter: str | None = None, backup: bool = False, skip_if_same: bool = False,
-                   writer_args: dict[str, Any] | None = None) -> bool:
+                   writer_args: dict[str, Any] | None = None,
+                   writer: Callable[[str], bool] | None = None) -> bool:
     """Write a timeline atomically: temp file in the same folder, then rename over the target.
 
     With ``skip_if_same``, an existing file with identical content is left untouched.
-    Returns True when the file was (re)written.
+    ``writer``, when given, is tried first: it writes the file at the temporary path it is given
+    and returns True, or returns False and OpenTimelineIO's adapter writes it instead
+    (writeback/splice.py). Returns True when the file was (re)written.
     """
     path = str(path)
     name = adapter_for(path, adapter, write=True)
@@ -139,7 +142,8 @@ def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[st
     suffix = Path(path).suffix
     with _temporary_path(folder, suffix) as tmp:
         try:
-            otio.adapters.write_to_file(obj, tmp, adapter_name=name, **_writer_kwargs(writer_args))
+            if writer is None or not writer(tmp):
+                otio.adapters.write_to_file(obj, tmp, adapter_name=name, **_writer_kwargs(writer_args))
         except Exception as exc:
             raise TimelineError(f"cannot write as {name}: {_one_line(exc)}{_write_hint(name, exc)}", path) from exc
         if skip_if_same and _same_content(tmp, path):

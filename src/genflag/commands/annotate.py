@@ -5,13 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from ..errors import EXIT_OK, UsageError
 from ..pipeline import Checker, no_cyclic_gc
+from ..source_file import SourceFile
 from ..timeline_io import adapter_for, read_timeline, write_timeline
+from ..walk import select_clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
-from .common import FAIL_ON, add_check_options, check_options, exit_code, parse_adapter_args
+from ..writeback.splice import splice_writer
+from .common import (
+    FAIL_ON,
+    add_check_options,
+    check_options,
+    exit_code,
+    parse_adapter_args,
+)
 
 
 def writer_args(args: argparse.Namespace) -> dict[str, object]:
@@ -46,6 +56,9 @@ def _io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--writer-arg", action="append", default=[], metavar="KEY=VALUE",
                         help="extra keyword argument for the writing adapter, e.g. use_empty_mob_ids=true (AAF) "
                              "or media_policy=MissingIfNotFile (otioz/otiod)")
+    parser.add_argument("--full-write", action="store_true",
+                        help=".otio to .otio: write the whole timeline with OpenTimelineIO's writer, instead of "
+                             "replacing only the changed clips in the input's text")
 
 
 def _output_path(args: argparse.Namespace) -> str | None:
@@ -76,6 +89,7 @@ def run_annotate(args: argparse.Namespace) -> int:
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
     scan = checker.quiet_scan(args.input)  # stamps the file before it is read
+    source = _splice_source(args, out, options.adapter)
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
     outcome = annotate_object(obj, args.input, checker, scan)
     for warning in outcome.result.warnings:
@@ -89,12 +103,21 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
         return _exit(outcome, args)
     prepare_for_format(obj, out)
-    written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place,
-                             writer_args=writer_args(args))
+    written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
+                             writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
     state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
     print(f"{out}: {len(outcome.result.findings)} finding(s) on "
           f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
     return _exit(outcome, args)
+
+
+def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | None) -> SourceFile | None:
+    """The input, stamped before it is read, when OUT may be written by splicing (writeback/splice.py)."""
+    if out is None or args.full_write or args.writer_arg or adapter not in (None, "otio_json"):
+        return None
+    if adapter_for(args.input) != "otio_json" or adapter_for(out, None, write=True) != "otio_json":
+        return None
+    return SourceFile.before_read(args.input)
 
 
 def _exit(outcome: "object", args: argparse.Namespace) -> int:
@@ -102,15 +125,23 @@ def _exit(outcome: "object", args: argparse.Namespace) -> int:
     return exit_code(RunResult([outcome.result]), args.fail_on)  # type: ignore[attr-defined]
 
 
+def _clip_count(obj: Any) -> int:
+    return select_clip_places(obj, ())[1] if hasattr(obj, "tracks") else 0
+
+
 def run_strip(args: argparse.Namespace) -> int:
     """Remove genflag's metadata and markers from IN, writing OUT."""
     out = _output_path(args)
+    source = _splice_source(args, out, args.adapter)
     obj = read_timeline(args.input, args.adapter)
-    changed = strip_object(obj, keep_review=args.keep_review)
+    clips: dict[int, Any] = {}
+    changed = strip_object(obj, keep_review=args.keep_review, changed=clips)
     if args.dry_run or out is None:
         print(f"{changed} clip(s) would change")
         return EXIT_OK
-    if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args)):
+    writer = splice_writer(source, obj, clips, _clip_count(obj))
+    if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
+                          writer=writer):
         print(f"{args.input}: unchanged (nothing from genflag found)")
         return EXIT_OK
     print(f"{out}: removed genflag marks from {changed} clip(s)")

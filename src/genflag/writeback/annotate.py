@@ -21,6 +21,7 @@ class AnnotateResult:
     result: TimelineResult
     changed_clips: int = 0
     changes: list[str] = field(default_factory=list)
+    changed: dict[int, Any] = field(default_factory=dict)  # the changed clips by walk number (one timeline)
 
 
 def annotate_object(obj: Any, path: str, checker: Checker, scan: QuietScan | None = None) -> AnnotateResult:
@@ -39,6 +40,7 @@ def annotate_object(obj: Any, path: str, checker: Checker, scan: QuietScan | Non
             before = dict(flag_state(place.clip))
             if write_marks(place.clip, findings, checker.checked_at, checker.pack.version()):
                 outcome.changed_clips += 1
+                outcome.changed[place.index] = place.clip
                 outcome.changes.append(_describe(place, before, {f.rule: f.severity for f in findings}))
     return outcome
 
@@ -52,10 +54,16 @@ def _describe(place: ClipPlace, before: dict[str, str], after: dict[str, str]) -
     return f"{where}: {', '.join(parts) or 'refreshed'}"
 
 
-def strip_object(obj: Any, keep_review: bool = False) -> int:
-    """Remove everything genflag wrote from every clip; return how many clips changed."""
-    changed = 0
+def strip_object(obj: Any, keep_review: bool = False, changed: dict[int, Any] | None = None) -> int:
+    """Remove everything genflag wrote from every clip; return how many clips changed.
+
+    ``changed``, when given, receives the changed clips by walk number (of the last timeline).
+    """
+    count = 0
     for container in timelines_in(obj):
         for place in iter_clip_places(container):
-            changed += remove_marks(place.clip, keep_review=keep_review)
-    return changed
+            if remove_marks(place.clip, keep_review=keep_review):
+                count += 1
+                if changed is not None:
+                    changed[place.index] = place.clip
+    return count
