@@ -49,6 +49,7 @@ class CheckOptions:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     disabled_rules: list[str] = field(default_factory=list)
     skip_quiet_clips: bool = True  # see quiet_clips.py; False evaluates every clip (same results)
+    scan_beside_read: bool = False  # run the quiet scan in a forked child during the read (one timeline, 2+ CPUs)
 
     def run_context(self, timeline_path: str = "") -> RunContext:
         """The RunContext plugins see."""
@@ -125,7 +126,7 @@ class Checker:
             return None
         scanner = self.engine.quiet_scanner()
         source = SourceFile.before_read(path) if scanner.usable else None
-        return None if source is None else QuietScan(scanner, source)
+        return None if source is None else QuietScan(scanner, source, self.options.scan_beside_read)
 
     def check_object(self, obj: Any, path: str, result: TimelineResult | None = None,
                      scan: QuietScan | None = None) -> TimelineResult:

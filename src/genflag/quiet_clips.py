@@ -31,6 +31,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .forked_call import ForkedCall, ForkedCallFailed, can_fork
 from .otio_text import schema_positions, searchable_pieces, sequence_target
 from .rules.prefilter import SQUASHED
 from .source_file import SourceFile
@@ -54,25 +55,45 @@ _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-
 class QuietScan:
     """The quiet scan of one .otio file: stamped before OpenTimelineIO reads it, run when asked.
 
-    (Run on a thread during the read, it gained nothing: OpenTimelineIO's reader holds the GIL.)
-    The stamp is checked again when the result is taken: a file that changed since gives None,
-    and every clip is then evaluated.
+    A thread beside the read gains nothing (OpenTimelineIO's reader holds the GIL); with
+    ``beside_read``, where forking is safe, the scan runs in a forked child on another core while
+    the caller reads. Otherwise, or when the child gives no result, it runs when the result is
+    asked for. The stamp is checked again then: a file that changed since gives None, and every
+    clip is evaluated.
     """
 
-    def __init__(self, scanner: "QuietClipScanner", source: SourceFile) -> None:
+    def __init__(self, scanner: "QuietClipScanner", source: SourceFile, beside_read: bool = False) -> None:
         self._scanner, self._source = scanner, source
         self._done = False
         self._result: LoudClips | None = None
+        self._child: ForkedCall | None = None
+        if beside_read and can_fork():
+            try:
+                self._child = ForkedCall(self._plain_scan)
+            except OSError:  # no processes or pipes left: scan here, later
+                self._child = None
+
+    def _plain_scan(self) -> tuple[list[int], int] | None:
+        found = self._scanner.scan_file(self._source)
+        return None if found is None else (sorted(found.indices), found.clip_count)
 
     def result(self) -> LoudClips | None:
         """Scan (once); None when the shortcut does not apply (see the module docstring)."""
         if not self._done:
             self._done = True
             try:
-                self._result = self._scanner.scan_file(self._source)
+                plain = self._from_child() if self._child is not None else self._plain_scan()
+                self._result = None if plain is None else LoudClips(set(plain[0]), plain[1])
             except Exception:  # a shortcut must never fail a check: evaluate every clip instead
                 self._result = None
         return self._result if self._source.unchanged() else None
+
+    def _from_child(self) -> tuple[list[int], int] | None:
+        child, self._child = self._child, None
+        try:
+            return child.result()  # type: ignore[union-attr]
+        except ForkedCallFailed:
+            return self._plain_scan()
 
 
 @dataclass
@@ -99,16 +120,32 @@ class QuietClipScanner:
 
     def __init__(self, engine: "Engine") -> None:
         self.reason: str | None = None
-        self._regexes: list[Any] = []
-        found = self._patterns(engine)
-        if found is not None:
-            latin1, utf8 = found
-            self._regexes = [_compile(utf8, latin1=False)] + ([_compile(latin1, latin1=True)] if latin1 else [])
+        self._compiled: list[Any] | None = None
+        self._sources = self._patterns(engine)
 
     @property
     def usable(self) -> bool:
         """True when the pack allows the shortcut at all."""
-        return bool(self._regexes)
+        return self._sources is not None
+
+    def ready(self) -> bool:
+        """Compile the automata now: True when the shortcut can be taken (else ``reason`` says why)."""
+        try:
+            return bool(self._regexes)
+        except Exception as exc:  # RE2 out of memory for a huge pack, say
+            self.reason, self._sources = f"the raw anchor patterns do not compile: {exc}", None
+            self._compiled = []
+            return False
+
+    @property
+    def _regexes(self) -> list[Any]:
+        """The automata, compiled on first use (a scan run in a forked child compiles them there)."""
+        if self._compiled is None:
+            self._compiled = []
+            if self._sources is not None:
+                latin1, utf8 = self._sources
+                self._compiled = [_compile(utf8, latin1=False)] + ([_compile(latin1, latin1=True)] if latin1 else [])
+        return self._compiled
 
     def _patterns(self, engine: "Engine") -> tuple[list[str], list[str]] | None:
         """(Latin-1 patterns, UTF-8 patterns): ASCII word needles go in the first, smaller automaton."""

@@ -15,13 +15,7 @@ from ..walk import select_clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.splice import splice_writer
-from .common import (
-    FAIL_ON,
-    add_check_options,
-    check_options,
-    exit_code,
-    parse_adapter_args,
-)
+from .common import FAIL_ON, add_check_options, check_options, exit_code, jobs_option, parse_adapter_args
 
 
 def writer_args(args: argparse.Namespace) -> dict[str, object]:
@@ -37,6 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _io_options(annotate)
     add_check_options(annotate)
     annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    annotate.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                          help="processes to use (default: one per CPU); with 2 or more, an .otio file's text is "
+                               "scanned by a second process while OpenTimelineIO reads it")
     annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
                           help="exit 1 when findings at or above this severity remain (default: never)")
     annotate.set_defaults(run=run_annotate)
@@ -81,7 +78,8 @@ def _output_path(args: argparse.Namespace) -> str | None:
 def run_annotate(args: argparse.Namespace) -> int:
     """Annotate IN and write OUT (or print the changes with --dry-run)."""
     out = _output_path(args)
-    checker = Checker(check_options(args))
+    jobs = jobs_option(args)
+    checker = Checker(check_options(args, scan_beside_read=jobs > 1))
     with no_cyclic_gc():  # one timeline, read, annotated and written: nothing to collect before the end
         return _annotate(args, out, checker)
 

@@ -7,16 +7,25 @@ import io
 import sys
 from typing import Any
 
+from ..atomic_write import write_atomic
 from ..batch import check_batch, parse_shard, select_shard
 from ..errors import UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
 from ..pipeline import Checker
 from ..plugins import registry
-from .common import (FAIL_ON, add_check_options, apply_consent_registry, check_options, default_jobs, effective,
-                     excludes, exit_code, fail_on)
+from .common import (
+    FAIL_ON,
+    add_check_options,
+    apply_consent_registry,
+    check_options,
+    effective,
+    excludes,
+    exit_code,
+    fail_on,
+    jobs_option,
+)
 from .progress import progress_reporter
-from ..atomic_write import write_atomic
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -67,9 +76,8 @@ def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[
 
 def _check(args: argparse.Namespace, paths: list[str], options: Any) -> RunResult:
     scheduler = effective(args, "scheduler", None)[0]
-    jobs = args.jobs or effective(args, "jobs", None)[0] or default_jobs()
-    if jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    jobs = jobs_option(args)
+    options.scan_beside_read = len(paths) == 1 and jobs > 1
     show = not args.no_progress and args.format == "text" and not args.output
     with progress_reporter(len(paths), enabled=show) as progress:
         if scheduler:

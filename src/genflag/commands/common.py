@@ -133,6 +133,14 @@ def excludes(args: argparse.Namespace) -> list[str]:
     return list(project_config(args).get("exclude", [])) + list(getattr(args, "exclude", []) or [])
 
 
+def jobs_option(args: argparse.Namespace) -> int:
+    """The effective --jobs: command line, configuration, else one per usable CPU."""
+    jobs = int(getattr(args, "jobs", None) or effective(args, "jobs", None)[0] or default_jobs())
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    return jobs
+
+
 def default_jobs() -> int:
     """One worker per usable CPU."""
     try:

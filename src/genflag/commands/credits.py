@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from ..errors import EXIT_OK
 from ..atomic_write import write_atomic
+from ..errors import EXIT_OK
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
 from ..reports.source import add_source_arguments, load_source
 

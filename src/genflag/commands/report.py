@@ -7,9 +7,9 @@ import os
 from datetime import datetime, timezone
 from typing import Any
 
+from ..atomic_write import write_atomic
 from ..errors import EXIT_OK, UsageError
 from ..findings import RunResult
-from ..atomic_write import write_atomic
 from ..reports.source import add_source_arguments, load_source
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}

@@ -85,7 +85,7 @@ def _shortcut(pack: RulePack) -> dict[str, Any]:
     """Whether the pack lets an .otio check skip the clips no rule can match (docs/speed.md), and why not."""
     from ..engine import Engine
     scanner = Engine(pack).quiet_scanner()
-    return {"available": scanner.usable, "reason": scanner.reason}
+    return {"available": scanner.ready(), "reason": scanner.reason}
 
 
 def run_explain(args: argparse.Namespace) -> int:
