@@ -225,3 +225,48 @@ def test_clips_in_nested_stacks_are_found_in_walk_order(tmp_path: Path) -> None:
     spliced, full, outcome = _both_ways(tmp_path, path)
     assert {outcome.changed[i].name for i in outcome.changed} >= {"SH010_RunwayGen4_v001", "SH030_runwayml_gen3_v1"}
     assert spliced.read_bytes() == full.read_bytes()
+
+
+def _spaced_key_cut(tmp_path: Path) -> tuple[Path, dict[int, Any]]:
+    """Four clips; the third's schema key has 3000 spaces before its colon; the fourth has a
+    metadata key that ends in an escaped quote and OTIO_SCHEMA, with the value "Clip.2"."""
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    for index in range(4):
+        timeline.tracks[0].append(otio.schema.Clip(name=f"c{index}", source_range=SPAN))
+    timeline.tracks[0][3].metadata['x"OTIO_SCHEMA'] = "Clip.2"
+    text = timeline.to_json_string(indent=4)
+    third = text.index('"OTIO_SCHEMA": "Clip.', text.index('"c1"'))
+    text = text[:third] + '"OTIO_SCHEMA"' + " " * 3000 + text[third + len('"OTIO_SCHEMA"'):]
+    path = tmp_path / "spaced.otio"
+    path.write_text(text)
+    clips = list(otio.adapters.read_from_file(str(path)).find_clips())
+    for clip in clips:
+        clip.metadata["genflag"] = {"status": "flagged"}
+    return path, {1: clips[1], 3: clips[3]}
+
+
+def test_keys_cut_by_any_chunk_boundary_and_escaped_lookalikes_are_counted_right(tmp_path: Path) -> None:
+    """A missed key, or a counted look-alike, would put a clip's text in another clip's place."""
+    path, changed = _spaced_key_cut(tmp_path)
+    whole = _spliced_bytes(path, changed, 4)  # raises SpliceFailed if a key were missed or miscounted
+    read_back = otio.adapters.read_from_string(whole.decode(), "otio_json")
+    assert [clip.name for clip in read_back.find_clips()] == ["c0", "c1", "c2", "c3"]
+    assert [("genflag" in clip.metadata) for clip in read_back.find_clips()] == [False, True, False, True]
+    for size in [1, 2, 7, 13, 100, 255, 256, 257, 1000, 2999, 3000, 3001, 4096, 5000]:
+        assert _spliced_bytes(path, changed, 4, size) == whole, size
+
+
+def test_a_plugin_clip_type_turns_both_shortcuts_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = generated_cut(tmp_path, 60)
+    timeline, outcome, source = _annotated(path)
+    assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is not None
+
+    class PluginClip:  # stands in for a registered subclass (registering one would last the whole session)
+        pass
+    monkeypatch.setattr(otio.schema.Clip, "__subclasses__", lambda: [PluginClip])
+    assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is None
+    checker = Checker(CheckOptions(probe_media=False))
+    scan = checker.quiet_scan(str(path))
+    assert scan is not None and scan.result() is not None  # the text alone cannot tell...
+    places, count = checker._places(read_timeline(str(path)), str(path), scan.result())  # noqa: SLF001
+    assert len(places) == count == 60  # ...so every clip is evaluated

@@ -30,6 +30,19 @@ def test_clips_inside_nested_stacks_get_outer_positions() -> None:
     assert places["n2"].track_name == "V1"
 
 
+def test_clips_in_a_stack_inside_a_stack_are_walked_at_the_record_time_opentimelineio_gives() -> None:
+    deep = otio.schema.Clip(name="deep", source_range=trange(0, 5))
+    inner = otio.schema.Stack(children=[otio.schema.Track(children=[otio.schema.Gap(source_range=trange(0, 10)),
+                                                                    deep])])
+    outer = otio.schema.Stack(children=[inner], source_range=trange(2, 20))
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track(name="V1")])
+    timeline.tracks[0].extend([otio.schema.Clip(name="a", source_range=trange(0, 100)), outer])
+    places = list(iter_clip_places(timeline))
+    assert [p.clip.name for p in places] == ["a", "deep"]
+    assert places[1].record_range == deep.transformed_time_range(deep.trimmed_range(), timeline.tracks)
+    assert places[1].record_range.start_time.value == 108
+
+
 def test_unnamed_tracks_are_named_by_kind_and_position() -> None:
     timeline = make_timeline(("", [make_clip("a")]), ("A", [make_clip("b")]))
     timeline.tracks[1].name = ""

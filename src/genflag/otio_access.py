@@ -60,3 +60,12 @@ def parse_plain(data: dict[str, Any]) -> Any:
 def set_parsed(mapping: Any, key: str, value: Any) -> None:
     """``mapping[key] = value`` for a value parse_plain made (already C++ data: no conversion)."""
     mapping.__internal_setitem__(key, otio._otio.PyAny(value))
+
+
+def clip_schema_is_plain() -> bool:
+    """True while no loaded plugin subclasses Clip: every clip is then written as ``"Clip.N"``.
+
+    (A registered subclass is walked as a clip but written under its own schema name, so the
+    text's clip objects would no longer be the walked clips: quiet_clips.py and splice.py check.)
+    """
+    return not otio.schema.Clip.__subclasses__()

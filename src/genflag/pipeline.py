@@ -18,6 +18,7 @@ from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
+from .otio_access import clip_schema_is_plain
 from .plugins import Collector, RunContext, registry
 from .quiet_clips import LoudClips, QuietScan
 from .review import clears, review_state
@@ -165,6 +166,8 @@ class Checker:
 
     def _places(self, container: Any, path: str, loud: LoudClips | None) -> tuple[list[ClipPlace], int]:
         """The places to evaluate (every clip, or only the loud ones) and the timeline's clip count."""
+        if loud is not None and not clip_schema_is_plain():
+            loud = None  # a plugin's clip type is walked but not counted in the text as a clip
         if loud is not None and not self.walks_every_clip:
             places, count = select_clip_places(container, loud.indices)
             if count == loud.clip_count:

@@ -130,6 +130,20 @@ def _clips_in_nested(composition: Any, placed: TimeRange | None) -> Iterator[tup
                 yield clip, partial(_rebase_lazy, record, inner_start, placed)
         elif isinstance(sub, otio.schema.Clip):
             yield sub, partial(_same, placed)
+        elif isinstance(sub, otio.schema.Stack):  # a stack in a stack starts where its parent's inside starts
+            yield from _clips_in_nested(sub, _stacked(sub, inner_start, placed))
+
+
+def _stacked(stack: Any, inner_start: RationalTime | None, placed: TimeRange | None) -> TimeRange | None:
+    """Where a stack inside a stack lies in record time (it starts at its parent's internal zero)."""
+    if inner_start is None or placed is None:
+        return None
+    try:
+        duration = stack.duration()
+    except Exception:  # a malformed stack: its clips have no position
+        return None
+    zero = RationalTime(0, inner_start.rate)
+    return TimeRange(placed.start_time + (zero - inner_start), duration)
 
 
 def _same(value: TimeRange | None) -> TimeRange | None:

@@ -8,14 +8,16 @@ For a file OpenTimelineIO wrote, that is byte for byte what a full write gives (
 other, the parts genflag did not change are kept exactly as they were (smaller diffs) and the
 file reads back as the same timeline.
 
-Exact or not taken, like the quiet scan (quiet_clips.py). A clip object is found by its
-``OTIO_SCHEMA`` key when only white space separates the key from the object's ``{``: in valid JSON
-that is structure, never text inside a string. Its end is found by Python's JSON parser. The
-splice is given up (the caller then writes the whole timeline) when:
-- the text's clip objects are not exactly as many as the walked clips (a clip hidden in metadata,
-  a clip object that does not start with its schema key, a clip type of another schema);
-- the file changed since it was stamped, or cannot be read;
-- a changed clip's object cannot be parsed.
+Exact or not taken, like the quiet scan (quiet_clips.py):
+- Every clip schema key (``"OTIO_SCHEMA": "Clip.``) outside a string is counted: the quote that
+  opens it is not escaped, so in valid JSON it is structure. Their count must equal the walked
+  clips; then no clip hides in metadata and no object repeats its key, and the n-th key in the
+  text belongs to the n-th walked clip (the walk goes in text order).
+- No loaded plugin subclasses Clip (its clips would be walked but written under another schema).
+- A changed clip's object starts with its schema key (white space between), and its end is found
+  by Python's JSON parser.
+- The file did not change since it was stamped, and can be read again.
+Otherwise the splice is given up and the caller writes the whole timeline.
 """
 
 from __future__ import annotations
@@ -27,9 +29,14 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 import opentimelineio as otio
 
+from ..otio_access import clip_schema_is_plain
 from ..source_file import CHUNK_BYTES, SourceFile
 
+#: A clip's schema key; outside any string when the quote that opens it is not escaped (not after a
+#: backslash: checked apart, as a look-behind would cost the search its fast literal prefix).
 _CLIP_KEY = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"Clip\.')
+_BACKSLASH = 0x5C
+_SCHEMA_TOKEN = b'"OTIO_SCHEMA"'
 #: Bytes already written but kept to look back from a clip key to its object's ``{``.
 _LOOK_BACK = 1 << 12
 _DECODER = json.JSONDecoder()
@@ -48,7 +55,7 @@ def splice_writer(source: SourceFile | None, obj: Any, clips: Mapping[int, Any],
     walk's clip count. The writer returns False (OpenTimelineIO then writes the whole timeline)
     whenever the splice is not exact; None when it cannot even be tried.
     """
-    if source is None or not isinstance(obj, otio.schema.Timeline):
+    if source is None or not isinstance(obj, otio.schema.Timeline) or not clip_schema_is_plain():
         return None
 
     def write(path: str) -> bool:
@@ -72,13 +79,15 @@ def splice_clips(source: SourceFile, clips: Mapping[int, Any], clip_count: int, 
     written: write to a temporary file) when the text does not allow it.
     """
     splicer = _Splicer(source.chunks(chunk_bytes), out)
-    number = 0
-    for brace in splicer.clip_objects():
-        if number in clips:
-            splicer.replace_object(brace, clips[number])
-        number += 1
+    wanted = sorted(clips)
+    done = number = 0
+    for keys in splicer.key_stretches():
+        while done < len(wanted) and wanted[done] < number + len(keys):
+            splicer.replace_object(keys[wanted[done] - number], clips[wanted[done]])
+            done += 1
+        number += len(keys)
     splicer.finish()
-    if number != clip_count or not source.unchanged():
+    if number != clip_count or done != len(wanted) or not source.unchanged():
         raise SpliceFailed(f"{number} clip objects in the text, {clip_count} clips in the timeline")
 
 
@@ -113,7 +122,7 @@ class _Splicer:
         if not chunk:
             self._eof = True
             return False
-        drop = max(0, self._written - _LOOK_BACK - self._base)  # keep some done text to look back into
+        drop = max(0, min(self._written, self._searched) - _LOOK_BACK - self._base)  # keep some to look back into
         self._buffer = self._buffer[drop:] + chunk
         self._base += drop
         return True
@@ -122,35 +131,46 @@ class _Splicer:
         self._out.write(memoryview(self._buffer)[self._written - self._base:end - self._base])
         self._written = end
 
-    def clip_objects(self) -> Iterator[int]:
-        """Yield the file offset of every clip object's ``{``, in file order."""
-        while True:
-            found = _CLIP_KEY.search(self._buffer, self._searched - self._base)
-            if found is None:
-                # a key may be cut by the buffer's end; what lies well before it can be copied
-                self._searched = max(self._searched, self._base + len(self._buffer) - 256)
-                if not self._more(max(self._written, self._searched - _LOOK_BACK)):
-                    return
-                continue
-            self._searched = self._base + found.end()
-            brace = self._brace_before(found.start())
-            if brace is not None:
-                yield brace
+    def key_stretches(self) -> Iterator[list[int]]:
+        """Yield, a buffer at a time, the file offsets of every clip schema key, in file order.
 
-    def _brace_before(self, at: int) -> int | None:
-        """File offset of the ``{`` that only white space separates from buffer offset ``at``, else None
-        (the key is not an object's first, or further back than the text kept)."""
+        Each list is handled (replace_object) before the next is read. A key that may go on past
+        the buffer's end (white space before its value, or the key itself cut) is searched again
+        with the next chunk, so none is missed: the count of keys must be exact.
+        """
+        while True:
+            start = self._searched - self._base
+            buffer = self._buffer
+            found = [match.span() for match in _CLIP_KEY.finditer(buffer, start)]
+            keys = [self._base + begin for begin, _ in found if buffer[begin - 1] != _BACKSLASH]
+            if self._eof:
+                self._searched = self._base + len(self._buffer)
+                yield keys
+                return
+            after = found[-1][1] if found else start
+            token = self._buffer.rfind(_SCHEMA_TOKEN, after)
+            resume = token if token >= 0 else max(after, len(self._buffer) - len(_SCHEMA_TOKEN) + 1)
+            self._searched = self._base + resume
+            yield keys
+            self._more(max(self._written, self._searched - _LOOK_BACK))
+
+    def _brace_before(self, key: int) -> int | None:
+        """File offset of the ``{`` that only white space separates from the key at ``key``, else None."""
+        at = key - self._base
         brace = self._buffer.rfind(b"{", max(0, self._written - self._base, at - _LOOK_BACK), at)
         if brace < 0 or (brace + 1 < at and not self._buffer[brace + 1:at].isspace()):
             return None
         return self._base + brace
 
-    def replace_object(self, brace: int, clip: Any) -> None:
-        """Copy the text up to ``brace``, then write ``clip`` in place of the object starting there."""
+    def replace_object(self, key: int, clip: Any) -> None:
+        """Copy the text up to the object whose schema key is at ``key``, then write ``clip`` instead of it."""
+        brace = self._brace_before(key) if key >= self._written else None
+        if brace is None:
+            raise SpliceFailed("a changed clip's object does not start with its schema key")
         self._copy(brace)
         end = self._object_end(brace)
         self._out.write(_serialised(clip, self._indent_of(brace)))
-        self._written = self._searched = end
+        self._written = end
 
     def _object_end(self, brace: int) -> int:
         """File offset just after the JSON object that starts at ``brace`` (reads further as needed).
