@@ -22,15 +22,15 @@ SQUASHED = "\x00squashed:"
 def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
     """Return one superset pattern per expected value, or [] when the test cannot be prefiltered."""
     try:
-        return list(_patterns_cached(comparison, tuple((type(v), v) for v in values)))
+        return list(_patterns_cached(comparison, tuple(values), tuple(map(type, values))))
     except TypeError:  # unhashable values
         return list(_patterns(comparison, values))
 
 
 @lru_cache(maxsize=16384)
-def _patterns_cached(comparison: str, typed: tuple[tuple[type, Any], ...]) -> tuple[str, ...]:
-    """Cached by value and type (True == 1 as keys, not as rule values)."""
-    return tuple(_patterns(comparison, [value for _, value in typed]))
+def _patterns_cached(comparison: str, values: tuple[Any, ...], types: tuple[type, ...]) -> tuple[str, ...]:
+    """Cached by values and their types (True == 1 as keys, not as rule values)."""
+    return tuple(_patterns(comparison, values))
 
 
 def _patterns(comparison: str, values: Sequence[Any]) -> list[str]:
