@@ -404,3 +404,20 @@ def test_a_pipe_is_never_read_twice(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert SourceFile.before_read(str(fifo)) is None
     assert Checker(CheckOptions(probe_media=False)).quiet_scan(str(fifo)) is None
+
+
+def test_scanners_with_the_same_patterns_share_one_automaton() -> None:
+    """A second checker in a process (a Dask worker's next options) reuses the compiled, warmed automata."""
+    first = Engine(load_pack([], True)).quiet_scanner()
+    second = Engine(load_pack([], True)).quiet_scanner()
+    assert first.ready() and second.ready()
+    assert first._regexes[0] is second._regexes[0]  # noqa: SLF001
+
+
+def test_the_dask_preload_fills_the_caches_later_checkers_share(tmp_path: Path) -> None:
+    from genflag import dask_backend
+    from genflag.quiet_clips import _compile
+    dask_backend.dask_setup()
+    hits = _compile.cache_info().hits
+    scanner = Checker(CheckOptions(probe_media=False, rules=[])).engine.quiet_scanner()
+    assert scanner.ready() and _compile.cache_info().hits > hits

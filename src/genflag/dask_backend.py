@@ -24,14 +24,34 @@ def dask_setup(worker: Any = None) -> None:
     """Dask preload hook (``dask worker --preload genflag.dask_backend``): warm a worker as it starts.
 
     Importing this module already loads genflag's checking code; this also loads
-    OpenTimelineIO's adapter manifest (which imports every adapter package), so the first
-    timeline a worker gets costs no more than the next.
+    OpenTimelineIO's adapter manifest (which imports every adapter package), and checks a few
+    clips with the default rule pack, which fills what every later checker of the process shares:
+    parsed rule files, compiled tests, RE2 sets and the quiet-clip automata.
     """
     import opentimelineio as otio
     try:
         otio.plugins.ActiveManifest()
     except Exception:  # a broken adapter plugin is reported when a timeline is read
         pass
+    try:
+        _warm_up(otio)
+    except Exception:  # a warm-up must never stop a worker: the first task then pays the cost
+        pass
+
+
+def _warm_up(otio: Any) -> None:
+    """Check a small in-memory cut, and scan its text, with the default rule pack."""
+    checker = Checker(CheckOptions(probe_media=False))
+    span = otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24))
+    names = ["EP101_SH0010_comp_v003", "A001_C002_0101AB", "EP101_SH0020_RunwayGen4_v001", "ElevenLabs_vo_take2.wav"]
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track(children=[
+        otio.schema.Clip(name=name, source_range=span,
+                         media_reference=otio.schema.ExternalReference(target_url=f"/mnt/show/{name}.mov"))
+        for name in names])])
+    checker.check_object(timeline, "<warm-up>")
+    scanner = checker.engine.quiet_scanner()
+    if scanner.ready():
+        scanner.scan(timeline.to_json_string().encode("utf-8"))
 
 
 def _checker_for(options: CheckOptions) -> Checker:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .forked_call import ForkedCall, ForkedCallFailed, can_fork
@@ -144,7 +145,8 @@ class QuietClipScanner:
             self._compiled = []
             if self._sources is not None:
                 latin1, utf8 = self._sources
-                self._compiled = [_compile(utf8, latin1=False)] + ([_compile(latin1, latin1=True)] if latin1 else [])
+                self._compiled = [_compile(tuple(utf8), latin1=False)] + \
+                    ([_compile(tuple(latin1), latin1=True)] if latin1 else [])
         return self._compiled
 
     def _patterns(self, engine: "Engine") -> tuple[list[str], list[str]] | None:
@@ -259,7 +261,10 @@ def _without_implied_words(anchors: dict[str, str]) -> dict[str, str]:
     return {p: f for p, f in anchors.items() if not p.startswith(SQUASHED) or p in keep}
 
 
-def _compile(patterns: list[str], latin1: bool) -> Any:
+@lru_cache(maxsize=8)
+def _compile(patterns: tuple[str, ...], latin1: bool) -> Any:
+    """One RE2 automaton for the patterns; shared by every scanner of the process with the same ones
+    (its lazily built DFA too: a Dask worker warmed by one checker is warm for the next)."""
     import re2
     options = re2.Options()
     options.case_sensitive = False
