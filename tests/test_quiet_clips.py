@@ -14,7 +14,7 @@ import pytest
 import re2
 
 from genflag.engine import Engine
-from genflag.otio_text import sequence_target
+from genflag.otio_text import searchable_pieces, sequence_target
 from genflag.pipeline import Checker, CheckOptions
 from genflag.quiet_clips import QuietClipScanner
 from genflag.rules.pack import load_pack
@@ -261,8 +261,48 @@ def test_windows_paths_and_odd_writers_still_check_correctly(tmp_path: Path) -> 
         parts = [text[i:i + size] for i in range(0, len(text), size)]
         chunked = scanner.scan_chunks(parts)
         assert chunked is not None and chunked.indices == loud.indices
-    for escape in (b'\\"', b"\\n", b"\\u00e9", b"\\/"):  # any other escape: the text is not the values
+    for escape in (b'\\"', b"\\u0022", b"\\ud800", b"\\x"):  # a quote would fake structure; the rest is not JSON
         assert scanner.scan(text.replace(b"plate2", b"plate" + escape)) is None
+    for escape in (b"\\n", b"\\u00e9", b"\\/", b"\\ud83c\\udfac"):  # decoded as a JSON parser reads them
+        assert scanner.scan(text.replace(b"plate2", b"plate" + escape)) is not None
+
+
+def _searched(text: bytes, size: int) -> bytes | None:
+    pieces = list(searchable_pieces(text[i:i + size] for i in range(0, len(text), size)))
+    return None if any(piece is None for piece, _ in pieces) else b"".join(piece for piece, _ in pieces)
+
+
+def test_escapes_are_decoded_as_a_json_parser_reads_them_whatever_the_piece_size() -> None:
+    """Random values through json.dumps (both ensure_ascii ways), cut into pieces of every size."""
+    rng = random.Random(7)
+    alphabet = ["a", "Z", "0", " ", "\\", "/", "\n", "\t", "\x01", "é", "ß", "ソ", "\U0001F3AC", "u", "{", "}", ":"]
+    for _ in range(60):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        for ascii_only in (True, False):
+            text = json.dumps({"name": value}, ensure_ascii=ascii_only).encode("utf-8")
+            expected = json.dumps({"name": "§"}, ensure_ascii=False).encode("utf-8").replace(
+                "§".encode(), value.encode("utf-8")).translate(None, b" ")
+            for size in (1, 2, 3, 5, 7, 11, 13, len(text)):
+                assert _searched(text, size) == expected, (value, ascii_only, size)
+
+
+def test_an_escaped_backslash_before_u_is_not_a_unicode_escape() -> None:
+    assert _searched(b'"C:\\\\u0041\\\\"', 3) == b'"C:\\u0041\\"'
+    assert _searched(b'"a\\u0041"', 4) == b'"aA"'
+
+
+def test_a_cut_written_by_pythons_json_module_gets_the_shortcut(tmp_path: Path) -> None:
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    names = ["Café_plate_v001", "SH010_RunwayGen4_v001", "Sorà_ref", "C:\\renders\\MidJourney\\x.png", "plain"]
+    for name in names:
+        timeline.tracks[0].append(otio.schema.Clip(name=name, source_range=otio.opentime.TimeRange(RT(0, 24),
+                                                                                                  RT(5, 24))))
+    path = tmp_path / "python-json.otio"
+    path.write_text(json.dumps(json.loads(timeline.to_json_string())), encoding="ascii")  # \u00e9, one line
+    assert b"\\u00e9" in path.read_bytes()
+    loud = _loud(path)
+    assert loud is not None and loud.clip_count == 5 and 1 in loud.indices and 4 not in loud.indices
+    assert len(_assert_same(path)) >= 2
 
 
 def test_packs_the_shortcut_cannot_serve_say_why(write_rules) -> None:

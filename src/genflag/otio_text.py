@@ -15,11 +15,12 @@ _SCHEMAS = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"(Clip|ImageSequenceReference)\.')
 
 def searchable_pieces(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
     """The pieces as they are searched, each with whether it is the last; None where the text
-    cannot be trusted (a changed file, or a JSON escape other than an escaped backslash).
+    cannot be trusted (a changed file, or a JSON escape that could fake structure: a quote).
 
-    Escaped backslashes (Windows paths) are unescaped, so values read as OpenTimelineIO reads
-    them; a run of backslashes at a piece's end waits for the next piece, so no pair is split.
-    Spaces are removed: two thirds of an indented file (the patterns allow for it).
+    JSON escapes are decoded (Windows paths' ``\\\\``, ``\\u00e9`` from Python's json, ``\\n``...),
+    so values read as OpenTimelineIO reads them; a piece never ends inside an escape or a run of
+    backslashes (the tail waits for the next piece). Spaces are removed: two thirds of an
+    indented file (the patterns allow for it).
     """
     carry = b""
     for chunk, last in _with_last(chunks):
@@ -28,14 +29,74 @@ def searchable_pieces(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | 
             return
         chunk, carry = (carry + chunk if carry else chunk), b""
         if not last:
-            keep = len(chunk.rstrip(b"\\"))
-            chunk, carry = chunk[:keep], chunk[keep:]
+            cut = _escape_tail(chunk)
+            chunk, carry = chunk[:cut], chunk[cut:]
         if b"\\" in chunk:
-            if b"\\" in chunk.replace(b"\\\\", b""):
-                yield None, last  # \" \n \u00e9...: the text is not the values
+            decoded = _unescaped(chunk)
+            if decoded is None:
+                yield None, last  # \" or \u0022: a quote inside a value would look like structure
                 return
-            chunk = chunk.replace(b"\\\\", b"\\")
+            chunk = decoded
         yield chunk.translate(None, b" "), last
+
+
+#: The longest JSON escape: a surrogate pair, ``\\ud83c\\udfac``.
+_LONGEST_ESCAPE = 12
+_ESCAPE = re.compile(rb'\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|(.))',
+                     re.DOTALL)
+#: Any escape, possibly cut short by the end of a piece.
+_ESCAPE_TOKEN = re.compile(rb'\\(?:u[0-9a-fA-F]{0,4}|[^u])?', re.DOTALL)
+_SHORT_ESCAPES = {b"\\": b"\\", b"/": b"/", b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t"}
+
+
+class _Untrusted(Exception):
+    """An escape the scan cannot take: it would put a quote in the text, or is malformed."""
+
+
+def _escape_tail(chunk: bytes) -> int:
+    """Where a piece that starts on an escape boundary must end so that no escape is cut: before
+    its last escape when that one is incomplete, or a high surrogate whose low half may follow."""
+    if b"\\" not in chunk[-_LONGEST_ESCAPE:]:
+        return len(chunk)
+    tokens: list[re.Match[bytes]] = []
+    for token in _ESCAPE_TOKEN.finditer(chunk):  # from the start: which backslash escapes which is known
+        tokens = [tokens[-1], token] if tokens else [token]
+    cut = len(chunk)
+    for token in reversed(tokens):
+        text, (start, end) = token.group(), token.span()
+        cut_short = len(text) == 1 or (text[1:2] == b"u" and len(text) < 6)
+        high_surrogate = len(text) == 6 and text[2:3] in b"dD" and text[3:4] in b"89abAB"
+        if (cut_short and end == len(chunk)) or (high_surrogate and end > len(chunk) - 6 and end >= cut - 6):
+            cut = start
+        else:
+            break
+    return cut
+
+
+def _unescaped(text: bytes) -> bytes | None:
+    """The text with its JSON escapes decoded to UTF-8, as a JSON parser reads the values; None
+    when one decodes to a quote (it would fake structure) or is malformed (a lone surrogate)."""
+    if b"\\" not in text.replace(b"\\\\", b""):
+        return text.replace(b"\\\\", b"\\")  # only escaped backslashes (Windows paths): the common case
+    try:
+        return _ESCAPE.sub(_decoded, text)
+    except _Untrusted:
+        return None
+
+
+def _decoded(found: re.Match[bytes]) -> bytes:
+    high, low, single, short = found.groups()
+    if short is not None:
+        if short not in _SHORT_ESCAPES:
+            raise _Untrusted  # \" (or not JSON at all)
+        return _SHORT_ESCAPES[short]
+    if high is not None:
+        code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+    else:
+        code = int(single, 16)
+    if code == 0x22 or 0xD800 <= code <= 0xDFFF:
+        raise _Untrusted
+    return chr(code).encode("utf-8")
 
 
 def _with_last(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:

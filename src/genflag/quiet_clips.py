@@ -14,8 +14,9 @@ Reading the text is otio_text.py's job; stamping the file, source_file.py's.
 The shortcut is taken only when it is exact (otherwise the caller evaluates every clip):
 - the rule pack has no always-evaluated rule, and every anchor looks at a field written
   verbatim in the clip's object (or at a collector namespace, with no collector at work);
-- the file has no JSON escape but escaped backslashes (unescaped before the search), so every
-  string value is verbatim;
+- no string holds an escaped quote (``\\"``, ``\\u0022``), which would look like structure once
+  decoded; every other JSON escape is decoded before the search (otio_text.searchable_pieces), so
+  every string value is searched as a JSON parser reads it;
 - every clip object starts with its ``OTIO_SCHEMA`` key (so the text from one clip's start to the
   next clip's start holds all of the first clip), and the text's clips are exactly the walked clips;
 - the file did not change between OpenTimelineIO's read and this one (size and mtime).
