@@ -121,3 +121,13 @@ def test_annotate_and_check_of_one_timeline_leave_no_process_behind(tmp_path: Pa
     path = generated_cut(tmp_path, 200)
     assert run_cli("annotate", "--no-probe", "--jobs", "2", path, "-o", tmp_path / "a.otio").code == 0
     assert run_cli("check", "--no-probe", "--jobs", "2", path).code in (0, 1)
+
+
+def test_a_fork_that_fails_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+    before = set(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(OSError):
+        ForkedCall(lambda: 1)
+    assert set(os.listdir("/proc/self/fd")) <= before

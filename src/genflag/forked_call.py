@@ -32,8 +32,14 @@ class ForkedCall:
     """``function()`` running in a forked child; ``result()`` waits for it and returns its value."""
 
     def __init__(self, function: Callable[[], Any]) -> None:
+        """Fork now; the child runs ``function`` at once. Raises OSError when no process can start."""
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process left: the caller does the work itself
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child: compute, send, and leave without running anything of the parent's
             os.close(read_end)
             _run_child(function, write_end)
