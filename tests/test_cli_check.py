@@ -174,3 +174,24 @@ def test_folders_and_globs_expand_to_timelines(run_cli, tmp_path: Path, cut: str
     result = check(run_cli, tmp_path / "show", str(tmp_path / "*.otio"), "--rules", rules, "--format", "json")
     paths = [t["path"] for t in json.loads(result.out)["timelines"]]
     assert paths == [str(sub / "reel1.otio"), cut]
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    """genflag COMMAND imports only COMMAND's module: the table must stay what the modules register."""
+    import argparse
+    import importlib
+
+    from genflag.cli import COMMAND_MODULES, COMMANDS
+    registered = {}
+    for module_name in COMMAND_MODULES:
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module_name).add_parser(subparsers)
+        registered.update(dict.fromkeys(subparsers.choices, module_name))
+    assert registered == COMMANDS
+
+
+def test_a_command_runs_with_only_its_module_and_an_unknown_one_lists_them_all(run_cli) -> None:
+    from genflag.cli import build_parser
+    assert set(build_parser("strip")._subparsers._group_actions[0].choices) == {"annotate", "strip"}  # noqa: SLF001
+    unknown = run_cli("anotate", "x.otio")
+    assert unknown.code == 2 and "invalid choice: 'anotate'" in unknown.err and "annotate" in unknown.err
