@@ -228,6 +228,8 @@ def test_task_chunks_cover_every_input_once_in_order() -> None:
         assert [i for chunk in chunks for i in chunk] == list(range(count))
         assert all(1 <= len(chunk) <= 16 for chunk in chunks)
         assert count < 16 * workers or len(chunks) >= workers * 4  # enough chunks to balance the workers
+        sizes = [len(chunk) for chunk in chunks]
+        assert sizes == sorted(sizes, reverse=True) and (not sizes or sizes[-1] == 1)  # the tail is fine-grained
 
 
 def test_ctrl_c_on_a_parallel_command_exits_130_and_leaves_no_worker(tmp_path: Path) -> None:
