@@ -270,3 +270,13 @@ def test_a_plugin_clip_type_turns_both_shortcuts_off(tmp_path: Path, monkeypatch
     assert scan is not None and scan.result() is not None  # the text alone cannot tell...
     places, count = checker._places(read_timeline(str(path)), str(path), scan.result())  # noqa: SLF001
     assert len(places) == count == 60  # ...so every clip is evaluated
+
+
+def test_an_input_deleted_after_the_read_is_written_in_full(tmp_path: Path) -> None:
+    path = generated_cut(tmp_path, 40)
+    timeline, outcome, source = _annotated(path)
+    path.unlink()
+    out = tmp_path / "out.otio"
+    assert write_timeline(timeline, out, writer=splice_writer(source, timeline, outcome.changed, outcome.result.clips))
+    assert len(list(otio.adapters.read_from_file(str(out)).find_clips())) == 40
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".genflag-")] == []
