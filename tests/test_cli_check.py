@@ -195,3 +195,22 @@ def test_a_command_runs_with_only_its_module_and_an_unknown_one_lists_them_all(r
     assert set(build_parser("strip")._subparsers._group_actions[0].choices) == {"annotate", "strip"}  # noqa: SLF001
     unknown = run_cli("anotate", "x.otio")
     assert unknown.code == 2 and "invalid choice: 'anotate'" in unknown.err and "annotate" in unknown.err
+
+
+def test_a_run_with_its_rules_parsed_before_never_imports_pyyaml(tmp_path: Path) -> None:
+    """Start-up: PyYAML (7 ms to import) is loaded only to parse a rule file not in the parse cache."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import DEMO
+    script = ("import sys, genflag.cli; genflag.cli.main(['check', '--no-probe', '--format', 'json', sys.argv[1]]); "
+              "print('PYYAML', 'yaml' in sys.modules, file=sys.stderr)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script, str(DEMO)], capture_output=True, text=True, env=env)
+            for _ in range(2)]
+    assert "PYYAML True" in runs[0].stderr  # the first run parses the default pack...
+    assert "PYYAML False" in runs[1].stderr  # ...the second finds every parse in the cache
+    import json
+    first, second = (json.loads(run.stdout) for run in runs)
+    assert first["summary"]["findings"] == second["summary"]["findings"] > 0  # and the rules are the same

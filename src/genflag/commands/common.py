@@ -109,6 +109,8 @@ def _root(spec: str) -> tuple[str, str]:
 
 def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[str, Any]:
     """Parse KEY=VALUE adapter arguments; values are YAML scalars (true, 25, text)."""
+    if not specs:
+        return {}
     import yaml
     out: dict[str, Any] = {}
     for spec in specs:

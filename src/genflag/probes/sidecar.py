@@ -14,8 +14,6 @@ import os
 import re
 from typing import Any
 
-import yaml
-
 from ..plugins import MediaProbe
 from .generators import clip
 
@@ -81,6 +79,7 @@ def load_sidecar(path: str) -> dict[str, Any]:
         raw = fp.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise SidecarError(f"larger than {MAX_BYTES} bytes")
+    import yaml  # here, not at the top: checks that read no sidecar never load PyYAML
     try:
         text = raw.decode("utf-8")
         data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
