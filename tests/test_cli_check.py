@@ -214,3 +214,12 @@ def test_a_run_with_its_rules_parsed_before_never_imports_pyyaml(tmp_path: Path)
     import json
     first, second = (json.loads(run.stdout) for run in runs)
     assert first["summary"]["findings"] == second["summary"]["findings"] > 0  # and the rules are the same
+
+
+@pytest.mark.parametrize("command", ["check", "annotate"])
+def test_jobs_below_one_is_a_usage_error(run_cli, tmp_path: Path, command: str) -> None:
+    from tests.conftest import DEMO
+    extra = ["-o", str(tmp_path / "out.otio")] if command == "annotate" else []
+    result = run_cli(command, "--jobs", "0", DEMO, *extra)
+    assert result.code == 2 and "--jobs must be at least 1, got 0" in result.err
+    assert not (tmp_path / "out.otio").exists()

@@ -137,7 +137,10 @@ def excludes(args: argparse.Namespace) -> list[str]:
 
 def jobs_option(args: argparse.Namespace) -> int:
     """The effective --jobs: command line, configuration, else one per usable CPU."""
-    jobs = int(getattr(args, "jobs", None) or effective(args, "jobs", None)[0] or default_jobs())
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        jobs = effective(args, "jobs", None)[0]
+    jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     return jobs
