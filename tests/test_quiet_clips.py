@@ -461,3 +461,96 @@ def test_the_dask_preload_fills_the_caches_later_checkers_share(tmp_path: Path) 
     hits = _compile.cache_info().hits
     scanner = Checker(CheckOptions(probe_media=False, rules=[])).engine.quiet_scanner()
     assert scanner.ready() and _compile.cache_info().hits > hits
+
+
+# ---- review fixes: each case was a clip the scan called quiet while full evaluation flagged it ----
+
+def _one_clip_cut(tmp_path: Path, name: str, **metadata: Any) -> Path:
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    clip = otio.schema.Clip(name=name, source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+    for key, value in metadata.items():
+        clip.metadata[key] = value
+    timeline.tracks[0].extend([clip, otio.schema.Clip(name="plain", source_range=clip.source_range)])
+    path = tmp_path / "one.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    return path
+
+
+@pytest.mark.parametrize("field,value,name,metadata", [
+    ("metadata.*|regex", "^1e-0[[:digit:]]$", "c0", {"gain": 0.00001}),  # a POSIX class may match a number
+    ("clip.name|regex", "foo\\\\040bar", "foo bar", {}),  # an octal space is one atom, made optional
+    ("clip.name|regex", "foo {,2}bar", "foo {,2}bar", {}),  # RE2 reads {,2} as text, not a repeat
+])
+def test_regexes_read_as_re2_reads_them(tmp_path: Path, write_rules, field: str, value: str, name: str,
+                                        metadata: dict[str, Any]) -> None:
+    rules = write_rules("genflag_rules: 1\nrules:\n  - {id: t.r, title: t, category: c, severity: info,"
+                        f" match: {{s: {{'{field}': \"{value}\"}}}}}}\n")
+    path = _one_clip_cut(tmp_path, name, **metadata)
+    assert [f["clip"] for f in _assert_same(path, rules=[str(rules)], include_default_rules=False)] == [name]
+
+
+def test_posix_classes_and_octal_escapes_in_raw_patterns() -> None:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Python's parser used to warn on the user's screen
+        assert may_match_number("^1e-0[[:digit:]]$")
+    assert despaced("foo\\040bar") == "foo\\040?bar" and despaced("a {,2}b") == "a{,2}b"
+
+
+def test_a_marker_comment_that_is_not_text_is_no_comment(tmp_path: Path, write_rules) -> None:
+    rules = write_rules("genflag_rules: 1\nrules:\n  - {id: t.c, title: t, category: c, severity: info,"
+                        " match: {s: {marker.comment|contains: None}}}\n")
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    clip = otio.schema.Clip(name="c0", source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+    clip.markers.append(otio.schema.Marker(name="m", metadata={"fcp_xml": {"comment": {"note": None}}}))
+    timeline.tracks[0].append(clip)
+    path = tmp_path / "comment.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    assert _assert_same(path, rules=[str(rules)], include_default_rules=False) == []
+
+
+def test_a_collector_whose_wants_fails_only_costs_the_shortcut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from genflag.collectors.assets import AssetsCollector
+
+    def broken(self: object, context: object) -> bool:
+        raise AttributeError("settings are not a mapping")
+    monkeypatch.setattr(AssetsCollector, "wants", broken)
+    path = _cut(tmp_path, 40)
+    checker = Checker(CheckOptions(probe_media=False))
+    assert checker.quiet_scan(str(path)) is None
+    assert checker.check_path(str(path)).errors == []
+
+
+@pytest.mark.parametrize("variable,value", [("GENFLAG_OTIO_HOOKS", "1"), ("OTIO_DEFAULT_MEDIA_LINKER", "linker")])
+def test_read_hooks_and_media_linkers_turn_the_shortcut_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            variable: str, value: str) -> None:
+    path = str(_cut(tmp_path, 20))
+    assert Checker(CheckOptions(probe_media=False)).quiet_scan(path) is not None
+    monkeypatch.setenv(variable, value)  # the read then changes the timeline: its text no longer says it all
+    assert Checker(CheckOptions(probe_media=False)).quiet_scan(path) is None
+
+
+def test_the_engine_builds_its_sets_when_the_pack_loads() -> None:
+    engine = Engine(load_pack([], True))
+    assert engine._prefilters and all(p._set is not None for p in engine._prefilters.values())  # noqa: SLF001
+
+
+def test_a_clip_bigger_than_many_pieces_is_scanned_whole(tmp_path: Path) -> None:
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    big = otio.schema.Clip(name="big", source_range=otio.opentime.TimeRange(RT(0, 24), RT(5, 24)))
+    big.metadata["notes"] = ["x" * 100] * 2000 + ["made with RunwayGen4"]
+    timeline.tracks[0].extend([big, otio.schema.Clip(name="plain", source_range=big.source_range)])
+    path = tmp_path / "big.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    scanner = Engine(load_pack([], True)).quiet_scanner()
+    text = path.read_bytes()
+    for size in (64, 1000, 65536):
+        loud = scanner.scan_chunks(text[i:i + size] for i in range(0, len(text), size))
+        assert loud is not None and (loud.indices, loud.clip_count) == ({0}, 2)
+
+
+def test_asset_settings_that_are_not_a_table_mean_no_manager(tmp_path: Path) -> None:
+    path = str(_cut(tmp_path, 30))
+    checker = Checker(CheckOptions(probe_media=False, config={"assets": "not a table"}))
+    assert checker.quiet_scan(path) is not None  # no manager configured: the shortcut stays
+    assert checker.check_path(path).errors == []

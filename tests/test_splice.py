@@ -137,7 +137,7 @@ def test_texts_that_cannot_be_spliced_fall_back_to_a_full_write(tmp_path: Path) 
     read_back = otio.adapters.read_from_file(str(path))
     changed = {1: list(read_back.find_clips())[1]}
     changed[1].metadata["genflag"] = {"status": "flagged"}
-    with pytest.raises(SpliceFailed, match="3 clip objects in the text, 2 clips"):
+    with pytest.raises(SpliceFailed, match="the object found for clip 'SH010_RunwayGen4_v001' is 'an older take'"):
         _spliced_bytes(path, changed, 2)  # the hidden clip is counted: clip 1 would be the wrong object
     spliced, full, _ = _both_ways(tmp_path, path)
     assert spliced.read_bytes() == full.read_bytes()  # the writer gave up; OpenTimelineIO wrote it
@@ -280,3 +280,56 @@ def test_an_input_deleted_after_the_read_is_written_in_full(tmp_path: Path) -> N
     assert write_timeline(timeline, out, writer=splice_writer(source, timeline, outcome.changed, outcome.result.clips))
     assert len(list(otio.adapters.read_from_file(str(out)).find_clips())) == 40
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".genflag-")] == []
+
+
+# ---- review fixes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("variable,value", [("GENFLAG_OTIO_HOOKS", "1"), ("OTIO_DEFAULT_MEDIA_LINKER", "linker")])
+def test_active_hooks_or_a_media_linker_mean_a_full_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          variable: str, value: str) -> None:
+    """A read hook changes the timeline beyond what the text says, and write hooks must run."""
+    timeline, outcome, source = _annotated(generated_cut(tmp_path, 30))
+    assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is not None
+    monkeypatch.setenv(variable, value)
+    assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is None
+
+
+def test_genflags_own_read_hook_output_is_kept_by_annotate(tmp_path: Path, run_cli,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = generated_cut(tmp_path, 60)
+    reference = tmp_path / "reference.otio"
+    assert run_cli("annotate", "--no-probe", path, "-o", reference).code == 0
+    monkeypatch.setenv("GENFLAG_OTIO_HOOKS", "1")  # the hook flags clips while OpenTimelineIO reads
+    out = tmp_path / "hooked.otio"
+    assert run_cli("annotate", "--no-probe", path, "-o", out).code == 0
+    flagged = [c.name for c in otio.adapters.read_from_file(str(out)).find_clips() if "genflag" in c.metadata]
+    expected = [c.name for c in otio.adapters.read_from_file(str(reference)).find_clips() if "genflag" in c.metadata]
+    assert flagged == expected and flagged
+
+
+def test_an_explicit_otio_json_adapter_splices_any_extension(tmp_path: Path, run_cli) -> None:
+    source = tmp_path / "cut.json"
+    source.write_bytes(generated_cut(tmp_path, 40).read_bytes())
+    for command in ("annotate", "strip"):
+        out = tmp_path / f"{command}.otio"
+        extra = ["--no-probe"] if command == "annotate" else []
+        result = run_cli(command, *extra, "--adapter", "otio_json", source, "-o", out)
+        assert result.code == 0, result.err
+        assert len(list(otio.adapters.read_from_file(str(out)).find_clips())) == 40
+
+
+def test_an_escaped_letter_that_hides_a_clip_key_means_a_full_write(tmp_path: Path) -> None:
+    """``"\\u0043lip.2"`` is a clip the key search cannot see; with a clip in metadata the counts agree."""
+    timeline = otio.schema.Timeline(tracks=[otio.schema.Track()])
+    for name in ["A001_plain", "EP_RunwayGen4_v1", "B002_plain"]:
+        timeline.tracks[0].append(otio.schema.Clip(name=name, source_range=SPAN))
+    timeline.tracks[0][2].metadata["previous"] = otio.schema.Clip(name="an older take")  # counted after
+    text = timeline.to_json_string(indent=4)
+    first = text.index('"OTIO_SCHEMA": "Clip.', text.index('"tracks"'))
+    path = tmp_path / "escaped.otio"
+    path.write_text(text[:first] + '"OTIO_SCHEMA": "\\u0043lip.' + text[first + len('"OTIO_SCHEMA": "Clip.'):])
+    spliced, full, outcome = _both_ways(tmp_path, path)
+    assert outcome.changed_clips == 1
+    assert _same_timeline(spliced, full)
+    assert [c.name for c in otio.adapters.read_from_file(str(spliced)).find_clips()] == \
+        ["A001_plain", "EP_RunwayGen4_v1", "B002_plain"]

@@ -146,3 +146,14 @@ def test_selected_places_equal_the_full_walk_filtered() -> None:
         chosen, count = select_clip_places(timeline, wanted)
         assert count == total
         assert [key(p) for p in chosen] == [key(p) for p in everything if p.index in wanted]
+
+
+def test_a_stack_or_a_clip_straight_in_the_timelines_stack_is_walked() -> None:
+    deep = otio.schema.Clip(name="deep", source_range=trange(0, 5))
+    timeline = otio.schema.Timeline()
+    timeline.tracks.append(otio.schema.Track(name="V1", children=[otio.schema.Clip(name="a", source_range=trange(0, 10))]))
+    timeline.tracks.append(otio.schema.Stack(name="nest", children=[otio.schema.Track(children=[deep])]))
+    timeline.tracks.append(otio.schema.Clip(name="loose", source_range=trange(0, 7)))
+    places = list(iter_clip_places(timeline))
+    assert [(p.clip.name, p.track_name) for p in places] == [("a", "V1"), ("deep", "nest"), ("loose", "V3")]
+    assert places[2].record_range == trange(0, 7)

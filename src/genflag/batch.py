@@ -10,11 +10,11 @@ import concurrent.futures as futures
 import multiprocessing
 import signal
 import sys
-import threading
 import time
 from typing import Any, Callable, Sequence
 
 from .findings import RunResult, TimelineResult
+from .forked_call import can_fork
 from .pipeline import Checker, CheckOptions
 
 Progress = Callable[[TimelineResult], None]
@@ -95,8 +95,7 @@ def _pool_context() -> Any:
     """fork on Linux while this process has a single thread and no asset-manager session (workers
     start at once, with the rule pack already loaded); otherwise forkserver, or spawn."""
     methods = multiprocessing.get_all_start_methods()
-    plain = threading.active_count() == 1 and "openassetio" not in sys.modules  # a manager may hold threads
-    if sys.platform.startswith("linux") and "fork" in methods and plain:
+    if sys.platform.startswith("linux") and "fork" in methods and can_fork():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 

@@ -18,22 +18,6 @@ from typing import Sequence
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
 
-#: Subcommand modules, each with add_parser(subparsers) and run(args) -> int.
-COMMAND_MODULES = (
-    "genflag.commands.check",
-    "genflag.commands.rules_cmd",
-    "genflag.commands.probe",
-    "genflag.commands.annotate",
-    "genflag.commands.diff",
-    "genflag.commands.report",
-    "genflag.commands.credits",
-    "genflag.commands.publish",
-    "genflag.commands.merge",
-    "genflag.commands.config_cmd",
-    "genflag.commands.plugins_cmd",
-)
-
-
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
 COMMANDS = {
@@ -43,6 +27,8 @@ COMMANDS = {
     "publish": "genflag.commands.publish", "merge": "genflag.commands.merge",
     "config": "genflag.commands.config_cmd", "plugins": "genflag.commands.plugins_cmd",
 }
+#: Subcommand modules, each with add_parser(subparsers), in the order help lists them.
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):

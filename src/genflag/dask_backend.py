@@ -41,7 +41,7 @@ def dask_setup(worker: Any = None) -> None:
 
 def _warm_up(otio: Any) -> None:
     """Check a small in-memory cut, and scan its text, with the default rule pack."""
-    checker = Checker(CheckOptions(probe_media=False))
+    checker = _checker_for(CheckOptions(probe_media=False))  # kept: a client with these options reuses it
     span = otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24))
     names = ["EP101_SH0010_comp_v003", "A001_C002_0101AB", "EP101_SH0020_RunwayGen4_v001", "ElevenLabs_vo_take2.wav"]
     timeline = otio.schema.Timeline(tracks=[otio.schema.Track(children=[

@@ -95,6 +95,8 @@ class Engine:
             self._index_rule(index, rule)
         for context in self.contexts:
             self._index_leaves(context.selections.values())
+        for prefilter in self._prefilters.values():
+            prefilter.compile()  # now, so a set RE2 cannot build fails the pack, not a check half-way
         self._prefilter_groups = self._group_by_namespace()
 
     def _group_by_namespace(self) -> list[tuple[str, bool, list[tuple[str, FieldPrefilter]]]]:

@@ -76,7 +76,7 @@ class Facts:
         return out
 
     def _resolve(self, field: str) -> Pairs:
-        if field.endswith(".*") and (self._place is None or not field.startswith(_CLIP_TREES)):
+        if field.endswith(".*") and (self._place is None or not field.startswith(CLIP_TREES)):
             if field.split(".", 1)[0] not in self._heads:
                 return []
             prefix = field[:-1]
@@ -112,7 +112,7 @@ def _collect(out: dict[str, Any], pairs: Pairs) -> None:
 
 _SCALARS = (str, bool, int, float)
 #: Field prefixes resolved from the clip's own metadata trees (not from collector facts).
-_CLIP_TREES = ("metadata.", "media.metadata.", "effect.metadata.")
+CLIP_TREES = ("metadata.", "media.metadata.", "effect.metadata.")
 _MAPPINGS = (dict, otio._otio.AnyDictionary)
 _SEQUENCES = (list, tuple, otio._otio.AnyVector)
 
@@ -246,7 +246,7 @@ def _marker_attr(marker: dict[str, Any], attr: str) -> Any:
         comment = marker.get("comment") or ""
         if not comment:
             comment = ((marker.get("metadata") or {}).get("fcp_xml") or {}).get("comment") or ""
-        return comment if isinstance(comment, str) else str(comment)
+        return comment if isinstance(comment, str) else ""  # a comment is text; anything else is none
     return marker.get(attr)
 
 

@@ -63,10 +63,6 @@ class ForkedCall:
             raise ForkedCallFailed(f"child exited with status {status}")
         return marshal.loads(bytes(data))
 
-    def cancel(self) -> None:
-        """Stop the child (if still running) and reap it."""
-        self._finalizer()
-
 
 def _run_child(function: Callable[[], Any], write_end: int) -> None:
     code = 1

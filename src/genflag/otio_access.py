@@ -9,6 +9,7 @@ more than everything else genflag does per clip. Loops bounded by ``len()`` neve
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import opentimelineio as otio
@@ -69,3 +70,32 @@ def clip_schema_is_plain() -> bool:
     text's clip objects would no longer be the walked clips: quiet_clips.py and splice.py check.)
     """
     return not otio.schema.Clip.__subclasses__()
+
+
+#: genflag's own OpenTimelineIO hooks: they change nothing unless switched on (otio_plugin/config.py).
+_OWN_HOOKS = frozenset({"genflag_flag_on_read", "genflag_stamp_before_write"})
+
+
+def reads_verbatim() -> bool:
+    """True when reading an .otio file gives exactly what its text says: no active post-read or
+    media-linker hook, and no default media linker (the quiet scan and splice.py rely on it)."""
+    return not os.environ.get("OTIO_DEFAULT_MEDIA_LINKER") and \
+        not _hooks_active("post_adapter_read", "post_media_linker")
+
+
+def writes_verbatim() -> bool:
+    """True when writing runs no active pre- or post-write hook (splice.py writes without the adapter)."""
+    return not _hooks_active("pre_adapter_write", "post_adapter_write")
+
+
+def _hooks_active(*hooks: str) -> bool:
+    from .otio_plugin.config import hooks_enabled
+    own_on = hooks_enabled()
+    for hook in hooks:
+        try:
+            scripts = otio.hooks.scripts_attached_to(hook)
+        except Exception:  # a broken plugin manifest: assume the worst
+            return True
+        if any(own_on or name not in _OWN_HOOKS for name in scripts):
+            return True
+    return False

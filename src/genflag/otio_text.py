@@ -11,6 +11,20 @@ import re
 from typing import Iterable, Iterator
 
 _SCHEMAS = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"(Clip|ImageSequenceReference)\.')
+#: The key every OpenTimelineIO object starts with.
+SCHEMA_TOKEN = b'"OTIO_SCHEMA"'
+#: A clip object's schema key (splice.py searches raw text with it).
+CLIP_KEY = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"Clip\.')
+
+
+def brace_before(text: bytes, at: int, lowest: int = 0) -> int:
+    """Offset of the ``{`` that only white space (or nothing) separates from offset ``at``, looking
+    no further back than ``lowest``; -1 when something else comes first (the key is not its
+    object's first)."""
+    brace = text.rfind(b"{", lowest, at)
+    if brace < 0 or (brace + 1 < at and not text[brace + 1:at].isspace()):
+        return -1
+    return brace
 
 
 def searchable_pieces(chunks: Iterable[bytes | None]) -> Iterator[tuple[bytes | None, bool]]:
@@ -58,11 +72,13 @@ def _escape_tail(chunk: bytes) -> int:
     its last escape when that one is incomplete, or a high surrogate whose low half may follow."""
     if b"\\" not in chunk[-_LONGEST_ESCAPE:]:
         return len(chunk)
-    tokens: list[re.Match[bytes]] = []
+    before = last = None
     for token in _ESCAPE_TOKEN.finditer(chunk):  # from the start: which backslash escapes which is known
-        tokens = [tokens[-1], token] if tokens else [token]
+        before, last = last, token
     cut = len(chunk)
-    for token in reversed(tokens):
+    for token in (last, before):
+        if token is None:
+            break
         text, (start, end) = token.group(), token.span()
         cut_short = len(text) == 1 or (text[1:2] == b"u" and len(text) < 6)
         high_surrogate = len(text) == 6 and text[2:3] in b"dD" and text[3:4] in b"89abAB"
@@ -148,20 +164,32 @@ def _value_after(text: bytes, key: bytes, start: int, end: int) -> bytes | None:
     return found.group(1) if found.group(1) is not None else found.group(2)
 
 
-def schema_positions(text: bytes) -> tuple[list[int], list[int]] | None:
-    """Offsets of every clip object's ``{`` and of every image sequence's schema value, in one pass.
+def schema_positions(text: bytes | bytearray, start: int = 0) -> tuple[list[int], list[int], int] | None:
+    """Offsets of the clip objects' ``{`` and of the image sequences' schema values from ``start`` on,
+    and where the next search must start once more text is appended (a key cut by the end of the
+    text is searched again whole), in one pass.
 
     None when a clip object does not start with its schema key (the text from one clip's start to
     the next would then not hold all of the first clip).
     """
     starts: list[int] = []
     sequences: list[int] = []
-    for found in _SCHEMAS.finditer(text):
+    after = start
+    for found in _SCHEMAS.finditer(text, start):
+        after = found.end()
         if found.group(1) == b"ImageSequenceReference":
             sequences.append(found.start(1))
             continue
-        brace = text.rfind(b"{", 0, found.start())
-        if brace < 0 or (brace + 1 < found.start() and not text[brace + 1:found.start()].isspace()):
+        brace = brace_before(text, found.start())
+        if brace < 0:
             return None
         starts.append(brace)
-    return starts, sequences
+    return starts, sequences, resume_point(text, after)
+
+
+def resume_point(text: bytes | bytearray, after: int) -> int:
+    """Where a key search that found nothing past ``after`` must go on once more text is appended:
+    at the last ``"OTIO_SCHEMA"`` token after it (its value may be cut off), else at the last bytes
+    that could start a cut token."""
+    token = text.rfind(SCHEMA_TOKEN, after)
+    return token if token >= 0 else max(after, len(text) - len(SCHEMA_TOKEN) + 1)

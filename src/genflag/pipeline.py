@@ -18,7 +18,7 @@ from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
 from .facts import Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
-from .otio_access import clip_schema_is_plain
+from .otio_access import clip_schema_is_plain, reads_verbatim
 from .plugins import Collector, RunContext, registry
 from .quiet_clips import LoudClips, QuietScan
 from .review import clears, review_state
@@ -121,9 +121,9 @@ class Checker:
         """
         if not self.options.skip_quiet_clips or not path.lower().endswith(".otio"):
             return None
-        if self.options.adapter not in (None, "otio_json"):
+        if self.options.adapter not in (None, "otio_json") or not reads_verbatim():
             return None
-        if any(c.wants(self.options.run_context(path)) for c in self.collectors):
+        if any(_wants(c, self.options.run_context(path)) for c in self.collectors):
             return None
         scanner = self.engine.quiet_scanner()
         source = SourceFile.before_read(path) if scanner.usable else None
@@ -250,6 +250,14 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _wants(collector: Collector, context: RunContext) -> bool:
+    """Collector.wants(), where a failing plugin counts as wanting (so every clip is evaluated)."""
+    try:
+        return bool(collector.wants(context))
+    except Exception:
+        return True
 
 
 def _with_facts(places: list[ClipPlace], path: str) -> list[ClipPlace]:

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .facts import CLIP_NAMESPACES, CLIP_TREES
 from .forked_call import ForkedCall, ForkedCallFailed, can_fork
 from .otio_text import schema_positions, searchable_pieces, sequence_target
 from .rules.prefilter import SQUASHED
 from .source_file import SourceFile
+from .writeback.marks import NAMESPACE as MARKS_NAMESPACE
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -44,11 +46,10 @@ if TYPE_CHECKING:
 #: Fields whose every value is a JSON value written verbatim inside the clip's object.
 VERBATIM_FIELDS = frozenset({"clip.name", "media.target", "media.name", "media.generator_kind", "marker.name",
                              "marker.comment", "effect.name", "effect.effect_name"})
-VERBATIM_PREFIXES = ("metadata.", "media.metadata.", "effect.metadata.")
-#: Namespaces facts come from in the clip itself (others only from collectors).
-_CLIP_HEADS = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "metadata", "review"})
+#: Field prefixes whose values are the clip's own metadata trees, written verbatim too.
+VERBATIM_PREFIXES = CLIP_TREES
 #: Text that makes a clip loud whatever the rules: genflag's own marks (to refresh or remove).
-_ALWAYS_LOUD = ("genflag",)
+_ALWAYS_LOUD = (MARKS_NAMESPACE,)
 #: JSON numbers Python may print differently than the file writes them (exponent, long, tiny).
 _ODD_NUMBERS = (r"[:\[,]\s*-?[0-9][0-9.]*[eE][-+]?[0-9]+\s*[,\]}]", r"[:\[,]\s*-?[0-9.]{17,}\s*[,\]}]",
                 r"[:\[,]\s*-?0\.0000[0-9]*\s*[,\]}]")
@@ -75,9 +76,14 @@ class QuietScan:
             except OSError:  # no processes or pipes left: scan here, later
                 self._child = None
 
+    @property
+    def source(self) -> SourceFile:
+        """The file as stamped before it was read."""
+        return self._source
+
     def _plain_scan(self) -> tuple[list[int], int] | None:
         found = self._scanner.scan_file(self._source)
-        return None if found is None else (sorted(found.indices), found.clip_count)
+        return None if found is None else (list(found.indices), found.clip_count)
 
     def result(self) -> LoudClips | None:
         """Scan (once); None when the shortcut does not apply (see the module docstring)."""
@@ -136,7 +142,6 @@ class QuietClipScanner:
             return bool(self._regexes)
         except Exception as exc:  # RE2 out of memory for a huge pack, say
             self.reason, self._sources = f"the raw anchor patterns do not compile: {exc}", None
-            self._compiled = []
             return False
 
     @property
@@ -164,15 +169,15 @@ class QuietClipScanner:
         latin1: list[str] = []
         utf8 = [re.escape(text) for text in _ALWAYS_LOUD]
         for pattern, field_name in _without_implied_words(anchors).items():
+            narrow = squashed_raw_latin1(pattern[len(SQUASHED):]) if pattern.startswith(SQUASHED) else None
+            if narrow is not None:
+                latin1.append(narrow)  # no spaces in a word needle: nothing to despace
+                continue
             raw = raw_pattern(pattern)
             if not raw:
                 self.reason = f"an anchor pattern of {field_name} matches everything"
                 return None
-            narrow = squashed_raw_latin1(pattern[len(SQUASHED):]) if pattern.startswith(SQUASHED) else None
-            if narrow is not None:
-                latin1.append(narrow)  # no spaces in a word needle: nothing to despace
-            else:
-                utf8.append(despaced(raw))
+            utf8.append(despaced(raw))
         if any(may_match_number(pattern) for pattern in anchors):
             utf8.extend(despaced(number) for number in _ODD_NUMBERS)
         return list(dict.fromkeys(latin1)), list(dict.fromkeys(utf8))
@@ -185,7 +190,7 @@ class QuietClipScanner:
         anchors: dict[str, str] = {}
         for leaf in engine.anchor_leaves():
             head = leaf.field.split(".", 1)[0]
-            if head not in _CLIP_HEADS:
+            if head not in CLIP_NAMESPACES:
                 continue  # collector facts: the shortcut is only taken when no collector works
             if leaf.field not in VERBATIM_FIELDS and not leaf.field.startswith(VERBATIM_PREFIXES):
                 self.reason = f"a rule is anchored on {leaf.field}, which is not written verbatim in the clip"
@@ -198,7 +203,7 @@ class QuietClipScanner:
         return self.scan_chunks([text])
 
     def scan_file(self, source: SourceFile) -> LoudClips | None:
-        """scan() over a file read in chunks (peak memory: a chunk, not the file)."""
+        """scan() over a file read in chunks (peak memory: a chunk and the clip it cuts, not the file)."""
         return self.scan_chunks(source.chunks())
 
     def scan_chunks(self, chunks: Iterable[bytes | None]) -> LoudClips | None:
@@ -206,22 +211,28 @@ class QuietClipScanner:
         if not self._regexes:
             return None
         loud: set[int] = set()
-        count, buffer = 0, b""
+        count, buffer = 0, bytearray()
+        starts: list[int] = []
+        sequences: list[int] = []
+        resume = 0  # where the clip-key search goes on: text before it was searched (no rescans)
         for chunk, last in searchable_pieces(chunks):
             if chunk is None:
                 return None
-            buffer = buffer + chunk if buffer else chunk
-            found = schema_positions(buffer)
+            buffer += chunk
+            found = schema_positions(buffer, resume)
             if found is None:
                 return None
-            starts, sequences = found
+            starts, sequences, resume = starts + found[0], sequences + found[1], found[2]
             whole = len(starts) if last else len(starts) - 1  # the last clip may go on in the next piece
             if whole > 0:
                 limit = len(buffer) if last else starts[-1]
-                self._search(_Piece(buffer, starts, sequences, count, loud), limit)
+                self._search(_Piece(bytes(buffer), starts, sequences, count, loud), limit)
                 count += whole
-                if not last:
-                    buffer = buffer[starts[-1]:]
+                if not last:  # keep the unfinished clip only
+                    cut = starts[-1]
+                    del buffer[:cut]
+                    starts, resume = [0], resume - cut
+                    sequences = [offset - cut for offset in sequences if offset >= cut]
         return LoudClips(loud, count)
 
     def _search(self, piece: "_Piece", limit: int) -> None:

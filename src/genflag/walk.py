@@ -44,8 +44,16 @@ def select_clip_places(container: Any, wanted: Container[int] | None = None) -> 
     if isinstance(container, otio.schema.Timeline):
         offset = container.global_start_time
         for track_index, track in enumerate(container.tracks):
-            track_name = track.name or f"{_kind_letter(track)}{track_index + 1}"
-            kind = str(track.kind)
+            composition = isinstance(track, otio.core.Composition)  # else a clip or gap straight in the stack
+            track_name = (track.name if composition else "") or f"{_kind_letter(track)}{track_index + 1}"
+            kind = str(getattr(track, "kind", otio.schema.TrackKind.Video))  # a Stack has no kind
+            if not composition:
+                if isinstance(track, otio.schema.Clip):
+                    if wanted is None or count in wanted:
+                        record = _shift(_range_at(container.tracks, track_index), offset)
+                        places.append(ClipPlace(track, count, track_name, kind, track_index, record, name))
+                    count += 1
+                continue
             children = list(track)
             if wanted is not None and not any(isinstance(c, _NESTED) for c in children):
                 count = _pick_flat(children, track, offset, wanted, count,
@@ -90,7 +98,7 @@ def _range_at(track: Any, index: int) -> TimeRange | None:
 
 
 def _kind_letter(track: Any) -> str:
-    return "A" if track.kind == otio.schema.TrackKind.Audio else "V"
+    return "A" if getattr(track, "kind", None) == otio.schema.TrackKind.Audio else "V"
 
 
 RangeOf = Callable[[], "TimeRange | None"]

@@ -113,7 +113,8 @@ class AssetsCollector(Collector):
 
 def _settings(context: RunContext) -> tuple[dict[str, Any], bool]:
     """The run's ``assets`` settings, and whether they name a manager explicitly."""
-    settings = context.config.get("assets") or {}
+    settings = context.config.get("assets")
+    settings = settings if isinstance(settings, dict) else {}  # the config schema wants a table; API callers may not
     return settings, bool(settings.get("required") or settings.get("config"))
 
 

@@ -15,7 +15,14 @@ from ..walk import select_clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.splice import splice_writer
-from .common import FAIL_ON, add_check_options, check_options, exit_code, jobs_option, parse_adapter_args
+from .common import (
+    FAIL_ON,
+    add_check_options,
+    check_options,
+    exit_code,
+    jobs_option,
+    parse_adapter_args,
+)
 
 
 def writer_args(args: argparse.Namespace) -> dict[str, object]:
@@ -32,8 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_check_options(annotate)
     annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     annotate.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                          help="processes to use (default: one per CPU); with 2 or more, an .otio file's text is "
-                               "scanned by a second process while OpenTimelineIO reads it")
+                          help="2 or more (default: one per CPU): an .otio file's text is scanned by a second "
+                               "process while OpenTimelineIO reads it; 1 keeps to one process")
     annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
                           help="exit 1 when findings at or above this severity remain (default: never)")
     annotate.set_defaults(run=run_annotate)
@@ -87,7 +94,7 @@ def run_annotate(args: argparse.Namespace) -> int:
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
     scan = checker.quiet_scan(args.input)  # stamps the file before it is read
-    source = _splice_source(args, out, options.adapter)
+    source = _splice_source(args, out, options.adapter, scan.source if scan else None)
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
     outcome = annotate_object(obj, args.input, checker, scan)
     for warning in outcome.result.warnings:
@@ -109,13 +116,15 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
     return _exit(outcome, args)
 
 
-def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | None) -> SourceFile | None:
-    """The input, stamped before it is read, when OUT may be written by splicing (writeback/splice.py)."""
-    if out is None or args.full_write or args.writer_arg or adapter not in (None, "otio_json"):
+def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | None,
+                   stamped: SourceFile | None = None) -> SourceFile | None:
+    """The input, stamped before it is read (``stamped``: already), when OUT may be written by
+    splicing (writeback/splice.py)."""
+    if out is None or args.full_write or args.writer_arg:
         return None
-    if adapter_for(args.input) != "otio_json" or adapter_for(out, None, write=True) != "otio_json":
+    if adapter_for(args.input, adapter) != "otio_json" or adapter_for(out, None, write=True) != "otio_json":
         return None
-    return SourceFile.before_read(args.input)
+    return stamped or SourceFile.before_read(args.input)
 
 
 def _exit(outcome: "object", args: argparse.Namespace) -> int:
@@ -137,7 +146,7 @@ def run_strip(args: argparse.Namespace) -> int:
     if args.dry_run or out is None:
         print(f"{changed} clip(s) would change")
         return EXIT_OK
-    writer = splice_writer(source, obj, clips, _clip_count(obj))
+    writer = splice_writer(source, obj, clips, _clip_count(obj)) if source else None
     if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
                           writer=writer):
         print(f"{args.input}: unchanged (nothing from genflag found)")

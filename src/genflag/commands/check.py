@@ -55,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines, excludes(args))
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    options = check_options(args)
     selected, shard = _shard(args, paths)
-    result = _check(args, selected, options)
+    jobs = jobs_option(args)
+    options = check_options(args, scan_beside_read=len(selected) == 1 and jobs > 1)
+    result = _check(args, selected, options, jobs)
     result.shard = shard
     apply_consent_registry(args, result)
     _emit(output, result, args)
@@ -74,10 +75,8 @@ def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[
     return select_shard(paths, index, count), {"index": index, "count": count, "inputs": list(paths)}
 
 
-def _check(args: argparse.Namespace, paths: list[str], options: Any) -> RunResult:
+def _check(args: argparse.Namespace, paths: list[str], options: Any, jobs: int) -> RunResult:
     scheduler = effective(args, "scheduler", None)[0]
-    jobs = jobs_option(args)
-    options.scan_beside_read = len(paths) == 1 and jobs > 1
     show = not args.no_progress and args.format == "text" and not args.output
     with progress_reporter(len(paths), enabled=show) as progress:
         if scheduler:

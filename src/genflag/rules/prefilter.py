@@ -107,11 +107,9 @@ class FieldPrefilter:
         self._set = found
 
     def leaves_hit(self, text: str) -> frozenset[int]:
-        """Return the ids of leaves whose patterns hit the text (the set is built on first use)."""
+        """Return the ids of leaves whose patterns hit the text (compile() first)."""
         hit = self._memo.get(text)
         if hit is None:
-            if self._set is None:
-                self.compile()
             subject = squash(text) if self.squashed else text
             hit = frozenset(self._patterns[i][1] for i in (self._set.Match(subject) or ()))
             if len(self._memo) >= self.MEMO_LIMIT:

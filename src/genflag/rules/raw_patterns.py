@@ -10,6 +10,7 @@ so the raw pattern is a superset: it may hit where no prefilter would, never the
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 try:  # Python 3.11+ (sre_parse is deprecated there)
@@ -42,9 +43,7 @@ def raw_pattern(pattern: str) -> str:
 def squashed_raw(needle: str) -> str:
     """A word needle (letters joined) as a raw pattern: any non-alphanumerics between letters."""
     parts = [char for char in needle if char.isalnum()]  # letters and digits need no escape
-    if parts:
-        parts[-1] = _LAST_LETTER_EXTRAS.get(parts[-1], parts[-1])
-    return GAP.join(parts)
+    return _joined(parts, {}, _LAST_LETTER_EXTRAS)
 
 
 #: squashed_raw_latin1: bytes of the characters whose Python lower() is an ASCII letter RE2's
@@ -62,8 +61,14 @@ def squashed_raw_latin1(needle: str) -> str | None:
     parts = [char for char in needle if char.isalnum()]
     if not parts or not needle.isascii():
         return None
-    spelt = [_LATIN1_ANYWHERE.get(char, char) for char in parts[:-1]] + [_LATIN1_LAST.get(parts[-1], parts[-1])]
-    return GAP.join(spelt)
+    return _joined(parts, _LATIN1_ANYWHERE, _LATIN1_LAST)
+
+
+def _joined(parts: list[str], anywhere: dict[str, str], last: dict[str, str]) -> str:
+    """The needle's characters joined by GAP, each spelt by ``anywhere``, the last by ``last``."""
+    if not parts:
+        return ""
+    return GAP.join([anywhere.get(char, char) for char in parts[:-1]] + [last.get(parts[-1], parts[-1])])
 
 
 def drop_assertions(pattern: str) -> str:
@@ -84,11 +89,15 @@ def drop_assertions(pattern: str) -> str:
 
 
 def _escape_end(pattern: str, index: int) -> int:
-    """End of the escape starting at index: ``\\Q...\\E`` literals whole, else two characters."""
+    """End of the escape starting at index: ``\\Q...\\E`` literals whole, octal codes (``\\040``, up to
+    three digits, as RE2 reads them) whole, else two characters."""
     if pattern[index + 1] == "Q":
         close = pattern.find("\\E", index + 2)
         return len(pattern) if close < 0 else close + 2
-    return index + 2
+    end = index + 1
+    while end < len(pattern) and end < index + 4 and pattern[end] in "01234567":
+        end += 1
+    return max(end, index + 2)
 
 
 def _class_end(pattern: str, index: int) -> int:
@@ -118,8 +127,12 @@ def may_match_number(pattern: str) -> bool:
     if pattern.startswith(SQUASHED):
         needle = [char for char in pattern[len(SQUASHED):] if char.isalnum()]
         return all(char in NUMBER_CHARS for char in needle)
+    if "[:" in pattern:
+        return True  # a POSIX class ([[:digit:]]): Python's parser reads it as a set of characters
     try:
-        parsed = sre_parse.parse(pattern, 0)
+        with warnings.catch_warnings():  # Python warns about RE2 syntax it reads differently
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern, 0)
     except Exception:  # RE2-only syntax Python cannot parse: assume the worst
         return True
     try:
@@ -205,11 +218,8 @@ def _atom_end(pattern: str, index: int) -> int:
     """End of the atom at index: an escape, a class, a group opener/closer, or one character."""
     char = pattern[index]
     if char == "\\" and index + 1 < len(pattern):
-        if pattern[index + 1] in "pP" and index + 2 < len(pattern) and pattern[index + 2] == "{":
-            close = pattern.find("}", index + 3)
-            return len(pattern) if close < 0 else close + 1
-        if pattern[index + 1] == "x" and index + 2 < len(pattern) and pattern[index + 2] == "{":
-            close = pattern.find("}", index + 3)
+        if pattern[index + 1] in "pPx" and index + 2 < len(pattern) and pattern[index + 2] == "{":
+            close = pattern.find("}", index + 3)  # \p{Greek}, \x{263a}
             return len(pattern) if close < 0 else close + 1
         if pattern[index + 1] in "pP":
             return min(index + 3, len(pattern))
@@ -236,8 +246,8 @@ def _quantifier_end(pattern: str, index: int) -> int:
     elif index < len(pattern) and pattern[index] == "{":
         close = pattern.find("}", index)
         body = pattern[index + 1:close] if close > 0 else ""
-        if close < 0 or not body or not all(c.isdigit() or c == "," for c in body):
-            return index
+        if close < 0 or not body[:1].isdigit() or not all(c.isdigit() or c == "," for c in body):
+            return index  # RE2 reads {,2} (no lower bound) as literal text
         index = close + 1
     else:
         return index

@@ -57,7 +57,9 @@ def _describe(place: ClipPlace, before: dict[str, str], after: dict[str, str]) -
 def strip_object(obj: Any, keep_review: bool = False, changed: dict[int, Any] | None = None) -> int:
     """Remove everything genflag wrote from every clip; return how many clips changed.
 
-    ``changed``, when given, receives the changed clips by walk number (of the last timeline).
+    ``changed``, when given, receives the changed clips by walk number. Numbers restart with each
+    timeline of a collection, so the map is only meaningful for a single timeline (as splicing
+    requires).
     """
     count = 0
     for container in timelines_in(obj):

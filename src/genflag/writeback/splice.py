@@ -13,7 +13,9 @@ Exact or not taken, like the quiet scan (quiet_clips.py):
   opens it is not escaped, so in valid JSON it is structure. Their count must equal the walked
   clips; then no clip hides in metadata and no object repeats its key, and the n-th key in the
   text belongs to the n-th walked clip (the walk goes in text order).
-- No loaded plugin subclasses Clip (its clips would be walked but written under another schema).
+- No loaded plugin subclasses Clip (its clips would be walked but written under another schema);
+  no OpenTimelineIO hook or media linker is active (they change what is read or written).
+- No escape spells a letter, digit, ``_`` or ``.`` (``\\u0043``): it could hide a schema key.
 - A changed clip's object starts with its schema key (white space between), and its end is found
   by Python's JSON parser.
 - The file did not change since it was stamped, and can be read again.
@@ -29,14 +31,18 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 import opentimelineio as otio
 
-from ..otio_access import clip_schema_is_plain
+from ..otio_access import clip_schema_is_plain, reads_verbatim, writes_verbatim
+from ..otio_text import CLIP_KEY, brace_before, resume_point
 from ..source_file import CHUNK_BYTES, SourceFile
 
-#: A clip's schema key; outside any string when the quote that opens it is not escaped (not after a
-#: backslash: checked apart, as a look-behind would cost the search its fast literal prefix).
-_CLIP_KEY = re.compile(rb'"OTIO_SCHEMA"\s*:\s*"Clip\.')
+#: A clip's schema key (otio_text.CLIP_KEY) is outside any string when the quote that opens it is
+#: not escaped: not after a backslash, checked apart (a look-behind would cost the search its fast
+#: literal prefix).
 _BACKSLASH = 0x5C
-_SCHEMA_TOKEN = b'"OTIO_SCHEMA"'
+#: An escape for a letter, digit, ``_`` or ``.`` (``\u0043``): it could spell a schema key or
+#: value the search cannot see, so a text holding one is not spliced. JSON writers escape only
+#: quotes, backslashes, control and non-ASCII characters.
+_ASCII_ESCAPE = re.compile(rb'\\u00(?:2[eE]|[3-7][0-9a-fA-F])')
 #: Bytes already written but kept to look back from a clip key to its object's ``{``.
 _LOOK_BACK = 1 << 12
 _DECODER = json.JSONDecoder()
@@ -55,8 +61,9 @@ def splice_writer(source: SourceFile | None, obj: Any, clips: Mapping[int, Any],
     walk's clip count. The writer returns False (OpenTimelineIO then writes the whole timeline)
     whenever the splice is not exact; None when it cannot even be tried.
     """
-    if source is None or not isinstance(obj, otio.schema.Timeline) or not clip_schema_is_plain():
-        return None
+    if source is None or not isinstance(obj, otio.schema.Timeline) or not clip_schema_is_plain() \
+            or not reads_verbatim() or not writes_verbatim():
+        return None  # hooks and linkers change what is read or written: the text is not the timeline
 
     def write(path: str) -> bool:
         try:
@@ -141,26 +148,23 @@ class _Splicer:
         while True:
             start = self._searched - self._base
             buffer = self._buffer
-            found = [match.span() for match in _CLIP_KEY.finditer(buffer, start)]
+            if _ASCII_ESCAPE.search(buffer, max(0, start - 8)):
+                raise SpliceFailed("an escaped letter or digit could hide a clip's schema key")
+            found = [match.span() for match in CLIP_KEY.finditer(buffer, start)]
             keys = [self._base + begin for begin, _ in found if buffer[begin - 1] != _BACKSLASH]
             if self._eof:
                 self._searched = self._base + len(self._buffer)
                 yield keys
                 return
-            after = found[-1][1] if found else start
-            token = self._buffer.rfind(_SCHEMA_TOKEN, after)
-            resume = token if token >= 0 else max(after, len(self._buffer) - len(_SCHEMA_TOKEN) + 1)
-            self._searched = self._base + resume
+            self._searched = self._base + resume_point(buffer, found[-1][1] if found else start)
             yield keys
             self._more(max(self._written, self._searched - _LOOK_BACK))
 
     def _brace_before(self, key: int) -> int | None:
         """File offset of the ``{`` that only white space separates from the key at ``key``, else None."""
         at = key - self._base
-        brace = self._buffer.rfind(b"{", max(0, self._written - self._base, at - _LOOK_BACK), at)
-        if brace < 0 or (brace + 1 < at and not self._buffer[brace + 1:at].isspace()):
-            return None
-        return self._base + brace
+        brace = brace_before(self._buffer, at, max(0, self._written - self._base, at - _LOOK_BACK))
+        return None if brace < 0 else self._base + brace
 
     def replace_object(self, key: int, clip: Any) -> None:
         """Copy the text up to the object whose schema key is at ``key``, then write ``clip`` instead of it."""
@@ -168,19 +172,22 @@ class _Splicer:
         if brace is None:
             raise SpliceFailed("a changed clip's object does not start with its schema key")
         self._copy(brace)
-        end = self._object_end(brace)
+        found, end = self._object_at(brace)
+        if found.get("name") != clip.name:  # annotate and strip never rename: another clip's object
+            raise SpliceFailed(f"the object found for clip {clip.name!r} is {found.get('name')!r}")
         self._out.write(_serialised(clip, self._indent_of(brace)))
         self._written = end
 
-    def _object_end(self, brace: int) -> int:
-        """File offset just after the JSON object that starts at ``brace`` (reads further as needed).
+    def _object_at(self, brace: int) -> tuple[dict[str, Any], int]:
+        """The JSON object that starts at ``brace``, parsed, and the file offset just after it (reads
+        further as needed).
 
         The object is parsed from its ``{`` up to the next clip key: it cannot end later unless it
         holds a clip in its metadata, and then the next key after that is tried, and so on.
         """
         after = brace + 1
         while True:
-            found = _CLIP_KEY.search(self._buffer, after - self._base)
+            found = CLIP_KEY.search(self._buffer, after - self._base)
             if found is None and not self._eof:
                 after = max(after, self._base + len(self._buffer) - 256)
                 self._more(brace)
@@ -188,13 +195,15 @@ class _Splicer:
             stop = len(self._buffer) if found is None else found.start()
             try:
                 text = self._buffer[brace - self._base:stop].decode("utf-8")
-                end = _DECODER.raw_decode(text)[1]
+                found_object, end = _DECODER.raw_decode(text)
             except (UnicodeDecodeError, ValueError) as exc:
                 if found is None:
                     raise SpliceFailed(f"a clip object cannot be parsed: {exc}") from exc
                 after = self._base + found.end()
                 continue
-            return brace + (end if text.isascii() else len(text[:end].encode("utf-8")))
+            if not isinstance(found_object, dict):
+                raise SpliceFailed("a clip key's object is not an object")
+            return found_object, brace + (end if text.isascii() else len(text[:end].encode("utf-8")))
 
     def _indent_of(self, brace: int) -> bytes:
         """The white space that starts the line of the ``{`` at ``brace`` (b"" if anything else does)."""
