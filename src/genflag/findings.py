@@ -7,7 +7,10 @@ from typing import Any
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-FINDINGS_SCHEMA_VERSION = 1
+FINDINGS_SCHEMA_VERSION = 2
+#: Whether genflag read a clip's media (schemas/findings.schema.json $defs/media_state).
+MEDIA_STATES = ("read", "missing", "unreadable", "remote", "not_probed", "no_media")
+NOT_READ_STATES = ("missing", "unreadable", "remote")
 
 
 @dataclass
@@ -54,6 +57,10 @@ class Finding:
     credit: str | None = None
     review: dict[str, Any] | None = None
     captures: dict[str, str] = field(default_factory=dict)
+    media_path: str | None = None  # the local file (or frame pattern) the media resolved to
+    media_state: str | None = None  # one of MEDIA_STATES: whether that media was read
+    strength: str | None = None  # evidence strength: declared, metadata, named, possible
+    approval: dict[str, Any] | None = None  # written approval state (approvals ledger or tracker)
 
     def sort_key(self) -> tuple[Any, ...]:
         """Editorial order: timeline, record position, track, clip, rule."""
@@ -88,11 +95,14 @@ class TimelineResult:
     warnings: list[str] = field(default_factory=list)
     clips: int = 0
     timelines: int = 0
+    media: dict[str, int] = field(default_factory=dict)  # distinct media by read state (MEDIA_STATES)
+    unread: list[dict[str, Any]] = field(default_factory=list)  # clips whose media was not read
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"path": self.path, "timelines": self.timelines, "clips": self.clips,
                 "errors": list(self.errors), "warnings": list(self.warnings),
+                "media": dict(self.media), "unread": list(self.unread),
                 "findings": [f.to_dict() for f in self.findings]}
 
     @classmethod
@@ -100,7 +110,9 @@ class TimelineResult:
         """Rebuild from the JSON form."""
         return cls(path=data["path"], findings=[Finding.from_dict(f) for f in data.get("findings", [])],
                    errors=list(data.get("errors", [])), warnings=list(data.get("warnings", [])),
-                   clips=int(data.get("clips", 0)), timelines=int(data.get("timelines", 0)))
+                   clips=int(data.get("clips", 0)), timelines=int(data.get("timelines", 0)),
+                   media={str(k): int(v) for k, v in (data.get("media") or {}).items()},
+                   unread=list(data.get("unread") or []))
 
 
 @dataclass
@@ -133,10 +145,19 @@ class RunResult:
             counts[key] += 1
         return counts
 
+    def media_counts(self) -> dict[str, int]:
+        """Distinct media of every timeline by read state (summed over timelines)."""
+        counts: dict[str, int] = {}
+        for result in self.results:
+            for state, number in result.media.items():
+                counts[state] = counts.get(state, 0) + number
+        return counts
+
     def summary(self) -> dict[str, Any]:
         """Totals for the run."""
         return {"timelines": len(self.results), "clips": sum(r.clips for r in self.results),
                 "findings": len(self.findings), "by_severity": self.severity_counts(),
+                "media": self.media_counts(),
                 "errors": len(self.errors), "elapsed_seconds": round(self.elapsed, 3),
                 "interrupted": self.interrupted}
 
