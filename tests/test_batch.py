@@ -222,7 +222,7 @@ def test_check_output_file_is_written_atomically(run_cli, show, tmp_path) -> Non
 
 
 def test_task_chunks_cover_every_input_once_in_order() -> None:
-    from genflag.batch import task_chunks
+    from genflag.dask_backend import task_chunks
     for count, workers in [(0, 2), (1, 2), (5, 2), (200, 2), (1000, 8), (37, 3)]:
         chunks = task_chunks(count, workers)
         assert [i for chunk in chunks for i in chunk] == list(range(count))

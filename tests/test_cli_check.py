@@ -216,7 +216,7 @@ def test_a_run_with_its_rules_parsed_before_never_imports_pyyaml(tmp_path: Path)
     assert first["summary"]["findings"] == second["summary"]["findings"] > 0  # and the rules are the same
 
 
-@pytest.mark.parametrize("command", ["check", "annotate"])
+@pytest.mark.parametrize("command", ["check"])
 def test_jobs_below_one_is_a_usage_error(run_cli, tmp_path: Path, command: str) -> None:
     from tests.conftest import DEMO
     extra = ["-o", str(tmp_path / "out.otio")] if command == "annotate" else []

@@ -80,4 +80,4 @@ def test_cached_tests_and_prefilters_keep_true_and_1_apart() -> None:
     for _ in range(2):
         flag, one = compile_test("equals", True, False, False), compile_test("equals", 1, False, False)
         assert (flag(True), one(True), flag(1), one(1), one(1.0)) == ("true", None, None, "1", "1.0")
-        assert prefilter_patterns("equals", [True]) == ["^true$"] and prefilter_patterns("equals", [1]) == []
+        assert prefilter_patterns("equals", [True]) == [("true", True)] and prefilter_patterns("equals", [1]) == []

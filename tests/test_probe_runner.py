@@ -69,7 +69,7 @@ def facts_of(run: ProbeRunner, url: str, frames: Any = None) -> dict:
 
 def test_when_file_is_missing_then_media_missing(tmp_path: Path) -> None:
     facts = facts_of(runner(tmp_path, CountingProbe()), str(tmp_path / "nope.exr"))
-    assert facts == {"media.path": str(tmp_path / "nope.exr"), "media.missing": True}
+    assert facts == {"media.path": str(tmp_path / "nope.exr"), "media.missing": True, "media.state": "missing"}
 
 
 def test_when_path_is_a_directory_then_unreadable(tmp_path: Path) -> None:

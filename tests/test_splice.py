@@ -13,7 +13,7 @@ import opentimelineio as otio
 import pytest
 
 from genflag.pipeline import Checker, CheckOptions
-from genflag.source_file import SourceFile
+from genflag.writeback.source_text import SourceFile
 from genflag.timeline_io import read_timeline, write_timeline
 from genflag.writeback.annotate import annotate_object, strip_object
 from genflag.writeback.splice import SpliceFailed, splice_clips, splice_writer
@@ -256,7 +256,7 @@ def test_keys_cut_by_any_chunk_boundary_and_escaped_lookalikes_are_counted_right
         assert _spliced_bytes(path, changed, 4, size) == whole, size
 
 
-def test_a_plugin_clip_type_turns_both_shortcuts_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plugin_clip_type_turns_the_splice_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = generated_cut(tmp_path, 60)
     timeline, outcome, source = _annotated(path)
     assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is not None
@@ -265,11 +265,6 @@ def test_a_plugin_clip_type_turns_both_shortcuts_off(tmp_path: Path, monkeypatch
         pass
     monkeypatch.setattr(otio.schema.Clip, "__subclasses__", lambda: [PluginClip])
     assert splice_writer(source, timeline, outcome.changed, outcome.result.clips) is None
-    checker = Checker(CheckOptions(probe_media=False))
-    scan = checker.quiet_scan(str(path))
-    assert scan is not None and scan.result() is not None  # the text alone cannot tell...
-    places, count = checker._places(read_timeline(str(path)), str(path), scan.result())  # noqa: SLF001
-    assert len(places) == count == 60  # ...so every clip is evaluated
 
 
 def test_an_input_deleted_after_the_read_is_written_in_full(tmp_path: Path) -> None:

@@ -120,9 +120,8 @@ def test_entry_point_plugins_are_discovered_in_one_scan() -> None:
     assert any(e.name == "kitsu" and e.origin.startswith("entry point") for e in registry.entries("writer"))
 
 
-def test_selected_places_equal_the_full_walk_filtered() -> None:
-    """select_clip_places with a subset (the quiet-clip shortcut) gives exactly those places of the full walk."""
-    from genflag.walk import select_clip_places
+def test_walk_gives_every_clip_its_record_range_from_opentimelineio() -> None:
+    from genflag.walk import clip_places
     rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
     timeline = otio.schema.Timeline(name="t", global_start_time=rt(86400, 24))
     flat = otio.schema.Track(name="V1")
@@ -131,21 +130,23 @@ def test_selected_places_equal_the_full_walk_filtered() -> None:
             flat.append(otio.schema.Gap(source_range=tr(rt(0, 24), rt(5, 24))))
         flat.append(otio.schema.Clip(name=f"v{index}", source_range=tr(rt(index, 24), rt(10 + index % 4, 24))))
     flat.insert(5, otio.schema.Transition(in_offset=rt(2, 24), out_offset=rt(2, 24)))
-    nested_track = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
-    inner = otio.schema.Stack(name="inner", source_range=tr(rt(0, 24), rt(20, 24)))
-    inner.append(otio.schema.Track(children=[otio.schema.Clip(name="n0", source_range=tr(rt(0, 24), rt(20, 24)))]))
-    nested_track.extend([otio.schema.Clip(name="a0", source_range=tr(rt(0, 24), rt(8, 24))), inner,
-                         otio.schema.Clip(name="a1", source_range=tr(rt(0, 24), rt(8, 24)))])
-    timeline.tracks.extend([flat, nested_track])
-    everything, total = select_clip_places(timeline)
-    assert total == 63 == len(everything)
+    timeline.tracks.append(flat)
+    places = clip_places(timeline)
+    assert [p.index for p in places] == list(range(60))
+    for place in places:
+        expected = flat.range_of_child(place.clip)
+        assert place.record_range == tr(expected.start_time + rt(86400, 24), expected.duration)
 
-    def key(place: object) -> tuple[object, ...]:
-        return (place.index, place.clip.name, place.track_name, place.track_kind, place.record_range)  # type: ignore[attr-defined]
-    for wanted in ({0}, {59, 60, 61, 62}, set(range(0, 63, 9)), set(range(63))):
-        chosen, count = select_clip_places(timeline, wanted)
-        assert count == total
-        assert [key(p) for p in chosen] == [key(p) for p in everything if p.index in wanted]
+
+def test_when_stacks_nest_deeper_than_the_limit_then_the_walk_says_so() -> None:
+    from genflag.walk import MAX_NESTING, NestingTooDeep, clip_places
+    inner: otio.core.Composition = otio.schema.Track(children=[otio.schema.Clip(name="deep", source_range=trange(0, 5))])
+    for _ in range(MAX_NESTING + 5):
+        inner = otio.schema.Track(children=[otio.schema.Stack(children=[inner])])
+    timeline = otio.schema.Timeline()
+    timeline.tracks.append(inner)
+    with pytest.raises(NestingTooDeep, match="nested deeper"):
+        clip_places(timeline)
 
 
 def test_a_stack_or_a_clip_straight_in_the_timelines_stack_is_walked() -> None:

@@ -10,9 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-import tempfile
-import traceback
-from datetime import datetime
 from typing import Sequence
 
 from . import __version__
@@ -82,17 +79,9 @@ def _silence_broken_pipe() -> None:
 
 
 def _internal_error(exc: BaseException) -> int:
-    log_dir = os.environ.get("GENFLAG_LOG_DIR") or os.path.join(tempfile.gettempdir(), "genflag-logs")
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    try:
-        os.makedirs(log_dir, exist_ok=True)
-        fd, log_path = tempfile.mkstemp(prefix=f"crash-{stamp}-", suffix=".log", dir=log_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f"genflag {__version__} {' '.join(sys.argv)}\n")
-            handle.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        where = f"traceback written to {log_path}"
-    except OSError:
-        where = "and the traceback could not be written"
+    from .crash_log import write_crash_log
+    log_path = write_crash_log(exc)
+    where = f"traceback written to {log_path}" if log_path else "and the traceback could not be written"
     print(f"genflag: internal error: {type(exc).__name__}: {exc}; {where}; please report it", file=sys.stderr)
     return EXIT_INTERNAL
 

@@ -12,7 +12,7 @@ import time
 from hashlib import sha256
 from typing import Any, Sequence
 
-from .batch import Progress, not_checked, task_chunks
+from .batch import Progress, not_checked
 from .errors import UsageError
 from .findings import RunResult, TimelineResult
 from .pipeline import Checker, CheckOptions
@@ -26,7 +26,7 @@ def dask_setup(worker: Any = None) -> None:
     Importing this module already loads genflag's checking code; this also loads
     OpenTimelineIO's adapter manifest (which imports every adapter package), and checks a few
     clips with the default rule pack, which fills what every later checker of the process shares:
-    parsed rule files, compiled tests, RE2 sets and the quiet-clip automata.
+    parsed rule files, compiled tests and the prefilter.
     """
     import opentimelineio as otio
     try:
@@ -40,7 +40,7 @@ def dask_setup(worker: Any = None) -> None:
 
 
 def _warm_up(otio: Any) -> None:
-    """Check a small in-memory cut, and scan its text, with the default rule pack."""
+    """Check a small in-memory cut with the default rule pack."""
     checker = _checker_for(CheckOptions(probe_media=False))  # kept: a client with these options reuses it
     span = otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24))
     names = ["EP101_SH0010_comp_v003", "A001_C002_0101AB", "EP101_SH0020_RunwayGen4_v001", "ElevenLabs_vo_take2.wav"]
@@ -49,9 +49,6 @@ def _warm_up(otio: Any) -> None:
                          media_reference=otio.schema.ExternalReference(target_url=f"/mnt/show/{name}.mov"))
         for name in names])])
     checker.check_object(timeline, "<warm-up>")
-    scanner = checker.engine.quiet_scanner()
-    if scanner.ready():
-        scanner.scan(timeline.to_json_string().encode("utf-8"))
 
 
 def _checker_for(options: CheckOptions) -> Checker:
@@ -120,3 +117,19 @@ def _results(task: Any, paths: list[str]) -> list[TimelineResult]:
     except Exception as exc:  # a task that failed on its worker
         return [TimelineResult(path, errors=[f"{path}: error: Dask task failed: {type(exc).__name__}: {exc}"])
                 for path in paths]
+
+
+def task_chunks(count: int, workers: int) -> list[range]:
+    """Split ``count`` inputs into consecutive chunks for ``workers``, largest first (guided scheduling).
+
+    Each chunk holds what is left divided by four chunks per worker, so chunks shrink to single
+    inputs at the end and the workers finish together; never more than 16 inputs each, so
+    progress and Ctrl-C stay prompt.
+    """
+    chunks: list[range] = []
+    start, per_round = 0, max(1, workers) * 4
+    while start < count:
+        size = max(1, min(16, (count - start) // per_round))
+        chunks.append(range(start, min(start + size, count)))
+        start += size
+    return chunks

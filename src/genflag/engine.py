@@ -6,13 +6,13 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .facts import CLIP_NAMESPACES, Facts
+from .facts import Facts, from_snapshot
 from .rules import condition as cond
 from .rules.anchors import anchor_selections, evaluate, polarity
 from .rules.model import Context, Leaf, Rule, Selection
-from .rules.modifiers import _text
+from .rules.modifiers import value_text
 from .rules.pack import RulePack
-from .rules.prefilter import SQUASHED, FieldPrefilter
+from .rules.prefilter import EvidenceFilter, search_text
 
 Hit = tuple[str, Any, str]
 
@@ -44,7 +44,7 @@ class _ClipEval:
 
     __slots__ = ("facts", "hit", "leaves", "selections")
 
-    def __init__(self, facts: Facts, hit: set[int]) -> None:
+    def __init__(self, facts: Facts, hit: frozenset[int] | None) -> None:
         self.facts = facts
         self.hit = hit
         self.leaves: dict[int, tuple[bool, Hit | None]] = {}
@@ -53,8 +53,8 @@ class _ClipEval:
     def leaf(self, leaf: Leaf) -> tuple[bool, Hit | None]:
         found = self.leaves.get(leaf.id)
         if found is None:
-            if leaf.prefilters and leaf.id not in self.hit:
-                found = (False, None)  # its RE2 prefilter missed: the exact test cannot pass
+            if leaf.prefilters and self.hit is not None and leaf.id not in self.hit:
+                found = (False, None)  # its prefilter missed: the exact test cannot pass
             else:
                 found = leaf.evaluate(self.facts.get(leaf.field))
             self.leaves[leaf.id] = found
@@ -79,72 +79,55 @@ def _positive_selections(node: cond.Node) -> set[str]:
 
 
 class Engine:
-    """A rule pack compiled for fast evaluation: one RE2 set per field picks candidate rules."""
+    """A rule pack compiled for fast evaluation.
 
-    def __init__(self, pack: RulePack, include_disabled: bool = False) -> None:
+    The prefilter (rules/prefilter.py) picks, per clip, the leaves that may be true from one search
+    of the clip's own evidence and one (cached) search per shared fact group; only the rules
+    anchored on those leaves are evaluated. ``prefilter=False`` evaluates every rule on every clip
+    (same results, for comparison: ``--evaluate-all``).
+    """
+
+    def __init__(self, pack: RulePack, include_disabled: bool = False, prefilter: bool = True) -> None:
         self.pack = pack
         self.rules = list(pack.rules.values()) if include_disabled else pack.enabled()
         self.contexts = list(pack.contexts)
-        self._prefilters: dict[tuple[str, bool], FieldPrefilter] = {}
+        self.prefilter = prefilter
+        self._filter = EvidenceFilter()
+        self._leaf_ids: set[int] = set()
+        self._derived: set[str] = set()
         self._rules_by_leaf: dict[int, list[int]] = {}
-        self._anchors_by_id: dict[int, Leaf] = {}
-        self._quiet_scanner: Any = None
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
         for index, rule in enumerate(self.rules):
             self._index_rule(index, rule)
         for context in self.contexts:
             self._index_leaves(context.selections.values())
-        for prefilter in self._prefilters.values():
-            prefilter.compile()  # now, so a set RE2 cannot build fails the pack, not a check half-way
-        self._prefilter_groups = self._group_by_namespace()
-
-    def _group_by_namespace(self) -> list[tuple[str, bool, list[tuple[str, FieldPrefilter]]]]:
-        """Prefilters grouped by their field's namespace; collector namespaces a clip lacks are skipped whole."""
-        groups: dict[str, list[tuple[str, FieldPrefilter]]] = {}
-        for (field_name, _), prefilter in self._prefilters.items():
-            groups.setdefault(field_name.split(".", 1)[0], []).append((field_name, prefilter))
-        return [(head, head in CLIP_NAMESPACES, items) for head, items in groups.items()]
+        self._filter.compile()  # now, so a pattern RE2 cannot build fails the pack, not a check half-way
+        self.derived_fields = tuple(sorted(self._derived))
 
     def _index_rule(self, index: int, rule: Rule) -> None:
         self._index_leaves(rule.selections.values())
         anchors = self._anchors(rule)
-        if anchors is None:
+        if anchors is None or not self.prefilter:
             self._always.append(index)
             return
         for leaf in anchors:
             self._rules_by_leaf.setdefault(leaf.id, []).append(index)
-            self._anchors_by_id[leaf.id] = leaf
-
-    def anchor_leaves(self) -> list[Leaf]:
-        """Every leaf of which a hit makes some rule a candidate (see _anchors)."""
-        return list(self._anchors_by_id.values())
 
     def has_always_rules(self) -> bool:
         """True when some rule has no anchor and is evaluated on every clip."""
         return bool(self._always)
 
-    def quiet_scanner(self) -> Any:
-        """The pack's QuietClipScanner (quiet_clips.py), built on first use."""
-        if self._quiet_scanner is None:
-            from .quiet_clips import QuietClipScanner
-            self._quiet_scanner = QuietClipScanner(self)
-        return self._quiet_scanner
-
     def _index_leaves(self, selections: Iterable[Selection]) -> None:
-        """Put every prefilterable leaf in its field's RE2 set, so a miss settles the leaf without testing it."""
+        """Put every prefilterable leaf's patterns in the filter, so a miss settles the leaf untested."""
         for sel in selections:
             for group in sel.alternatives:
                 for leaf in group:
                     for pattern in leaf.prefilters:
-                        self._prefilter(leaf.field, pattern.startswith(SQUASHED)).add(pattern, leaf.id)
-
-    def _prefilter(self, field_name: str, squashed: bool) -> FieldPrefilter:
-        key = (field_name, squashed)
-        prefilter = self._prefilters.get(key)
-        if prefilter is None:
-            prefilter = self._prefilters[key] = FieldPrefilter(field_name, squashed)
-        return prefilter
+                        self._filter.add(pattern, leaf.id)
+                    if leaf.prefilters and not from_snapshot(leaf.field):
+                        self._derived.add(leaf.field)
+                    self._leaf_ids.add(leaf.id)
 
     @staticmethod
     def _anchors(rule: Rule) -> list[Leaf] | None:
@@ -157,20 +140,23 @@ class Engine:
             return None
         return [leaf for name in names for leaf in firsts[name] if leaf is not None]
 
-    def leaves_hit(self, facts: Facts) -> set[int]:
-        """Ids of every prefilterable leaf whose RE2 pattern hits one of the clip's values."""
-        hit: set[int] = set()
-        for head, from_clip, items in self._prefilter_groups:
-            if not from_clip and not facts.has_namespace(head):
-                continue
-            for field_name, prefilter in items:
-                for _, value in facts.get(field_name):
-                    hit.update(prefilter.leaves_hit(_text(value)))
+    def leaves_hit(self, facts: Facts) -> frozenset[int] | None:
+        """Ids of every leaf that may be true for the clip (None: all of them, without a prefilter)."""
+        if not self.prefilter:
+            return None
+        hit = self._filter.leaves_hit(search_text(facts.evidence_texts(self.derived_fields)))
+        for group in facts.groups:
+            found = group.memo.get(self)
+            if found is None:
+                found = group.memo[self] = self._filter.leaves_hit(search_text(map(value_text, group.values())))
+            if found:
+                hit = hit | found
         return hit
 
-    def candidates(self, facts: Facts, hit: set[int] | None = None) -> list[int]:
+    def candidates(self, hit: frozenset[int] | None) -> list[int]:
         """Indices of rules worth evaluating for a clip, in pack order."""
-        hit = self.leaves_hit(facts) if hit is None else hit
+        if hit is None:
+            return list(range(len(self.rules)))
         chosen = set(self._always)
         by_leaf = self._rules_by_leaf
         for leaf_id in hit:
@@ -180,9 +166,12 @@ class Engine:
     def evaluate(self, facts: Facts) -> list[Match]:
         """Return every rule that matches the clip, with evidence, captures and usage context."""
         hit = self.leaves_hit(facts)
+        chosen = self.candidates(hit)
+        if not chosen:
+            return []
         clip_eval = _ClipEval(facts, hit)
         matches = []
-        for index in self.candidates(facts, hit):
+        for index in chosen:
             rule = self.rules[index]
             if evaluate(rule.condition, lambda name, r=rule: clip_eval.selection(r.selections[name])[0]):
                 matches.append(self._match(rule, self._positive[index], clip_eval))
@@ -225,7 +214,7 @@ def capture_values(rule: Rule, facts: Facts) -> dict[str, str]:
 def _first_capture(sources: list[tuple[str, Any]], facts: Facts) -> str | None:
     for field_name, regex in sources:
         for _, value in facts.get(field_name):
-            text = _text(value)
+            text = value_text(value)
             if regex is None:
                 if text.strip():
                     return text.strip()

@@ -8,46 +8,69 @@ dotted path, so evidence can say exactly where a value came from.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import opentimelineio as otio
 
+from .rules.modifiers import value_text
 from .walk import ClipPlace
 from .writeback.marks import is_genflag_marker, is_genflag_text
 
 Pairs = list[tuple[str, Any]]
 Resolver = Callable[[ClipPlace], Any]
 
-#: Namespaces resolved from the clip itself (media also gets collector facts: always looked at).
-CLIP_NAMESPACES = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "metadata",
-                             "review"})
-
 #: Namespaces a collector may not take: they belong to the clip view itself.
-RESERVED_NAMESPACES = frozenset({"clip", "track", "timeline", "marker", "effect", "metadata", "review"})
+RESERVED_NAMESPACES = frozenset({"clip", "track", "timeline", "marker", "effect", "metadata", "review", "collector"})
+
+
+class FactGroup:
+    """Facts several clips share (one media file's probe results, one timeline's path): flattened
+    once; ``memo`` keeps what an engine derived from them (its prefilter hits), so clips that
+    share a group share that work."""
+
+    __slots__ = ("pairs", "heads", "memo")
+
+    def __init__(self, facts: Mapping[str, Any]) -> None:
+        self.pairs: dict[str, Pairs] = {str(key): leaves(str(key), value) for key, value in facts.items()}
+        self.heads = frozenset(key.split(".", 1)[0] for key in self.pairs)
+        self.memo: dict[Any, Any] = {}
+
+    def values(self) -> Iterator[Any]:
+        """Every value of every fact in the group."""
+        for pairs in self.pairs.values():
+            for _, value in pairs:
+                yield value
 
 
 class Facts:
-    """Read-only (to rules) dotted view of one clip's facts; collectors add namespaces with add()."""
+    """Read-only (to rules) dotted view of one clip's facts: the clip's own fields, resolved lazily
+    from its snapshot, and the fact groups collectors added (a later group's key replaces an
+    earlier group's and the clip's own)."""
 
-    __slots__ = ("_place", "_values", "_heads")
+    __slots__ = ("_place", "_groups", "_cache")
 
-    def __init__(self, place: ClipPlace | None, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, place: ClipPlace | None, values: Mapping[str, Any] | None = None) -> None:
         self._place = place
-        self._values: dict[str, Pairs] = {}
-        self._heads: set[str] = set()  # first parts of the keys given or added (for fast wildcard misses)
-        self.add(values or {})
+        self._groups: list[FactGroup] = []
+        self._cache: dict[str, Pairs] = {}
+        if values:
+            self.add(values)
+
+    @property
+    def groups(self) -> list[FactGroup]:
+        """The fact groups added so far, in order."""
+        return self._groups
 
     def get(self, field: str) -> Pairs:
         """Return the (path, value) pairs of a field, resolving and caching it on first use."""
-        found = self._values.get(field)
+        found = self._cache.get(field)
         if found is None:
-            found = self._resolve(field)
-            self._values[field] = found
+            found = self._cache[field] = self._resolve(field)
         return found
 
     def has_namespace(self, head: str) -> bool:
-        """True when facts under ``head.`` were given or added (collector namespaces)."""
-        return head in self._heads
+        """True when a collector added facts under ``head.``."""
+        return any(head in group.heads for group in self._groups)
 
     def first(self, field: str, default: Any = None) -> Any:
         """Return the first value of a field, or default."""
@@ -56,12 +79,23 @@ class Facts:
 
     def add(self, facts: Mapping[str, Any]) -> None:
         """Add collector facts (dotted keys, scalar or list values); later values replace earlier."""
-        for key, value in facts.items():
-            self._values[key] = leaves(key, value)
-            self._heads.add(key.split(".", 1)[0])
-            parts = key.split(".")
-            for end in range(1, len(parts)):  # forget cached wildcards this key falls under
-                self._values.pop(".".join(parts[:end]) + ".*", None)
+        self.add_group(FactGroup(facts))
+
+    def add_group(self, group: FactGroup) -> None:
+        """Add a group of facts shared with other clips (made once, see FactGroup)."""
+        self._groups.append(group)
+        self._cache.clear()
+
+    def evidence_texts(self, derived: Iterable[str]) -> list[str]:
+        """The texts of every value the clip's own fields can take (rules/prefilter.py searches them):
+        each scalar of its snapshot, and the values of the ``derived`` fields (core fields that are
+        computed rather than read from the snapshot, see from_snapshot)."""
+        out: list[str] = []
+        if self._place is not None:
+            _scalar_texts(snapshot(self._place), out)
+        for name in derived:
+            out.extend(value_text(value) for _, value in self.get(name))
+        return out
 
     def known(self) -> dict[str, Any]:
         """Return every fact this clip has: core fields, all metadata leaves, collector facts."""
@@ -70,35 +104,72 @@ class Facts:
             _collect(out, self.get(name))
         _collect(out, self.get("metadata.*"))
         _collect(out, self.get("media.metadata.*"))
-        for key, pairs in list(self._values.items()):
-            if not key.endswith("*"):
-                _collect(out, pairs)
+        for key in self._group_keys():
+            _collect(out, self.get(key))
         return out
 
+    def _group_keys(self) -> dict[str, Pairs]:
+        merged: dict[str, Pairs] = {}
+        for group in self._groups:
+            merged.update(group.pairs)
+        return merged
+
     def _resolve(self, field: str) -> Pairs:
-        if field.endswith(".*") and (self._place is None or not field.startswith(CLIP_TREES)):
-            if field.split(".", 1)[0] not in self._heads:
-                return []
+        if field.endswith(".*"):
+            if self._place is not None and field.startswith(CLIP_TREES):
+                return self._resolve_clip(field)
             prefix = field[:-1]
-            return [pair for key, pairs in list(self._values.items())
-                    if key.startswith(prefix) and not key.endswith("*") for pair in pairs]
-        if self._place is None:  # facts given directly (rule tests): nothing to resolve
-            return []
+            if not any(prefix.split(".", 1)[0] in group.heads for group in self._groups):
+                return []
+            return [pair for key, pairs in self._group_keys().items() if key.startswith(prefix) for pair in pairs]
+        for group in reversed(self._groups):
+            pairs = group.pairs.get(field)
+            if pairs is not None:
+                return pairs
+        return self._resolve_clip(field) if self._place is not None else []
+
+    def _resolve_clip(self, field: str) -> Pairs:
+        place = self._place
+        assert place is not None
         if field.startswith("review."):
-            for key, value in review_facts(self._place).items():
-                self._values[key] = leaves(key, value)
-            return self._values.get(field, [])
+            return leaves(field, review_facts(place).get(field))
         resolver = CORE_FIELDS.get(field)
         if resolver is not None:
-            return leaves(field, resolver(self._place))
+            return leaves(field, resolver(place))
         if field.startswith("media.metadata."):
-            return _metadata_pairs(_media_metadata(self._place), field, "media.metadata")
+            return _metadata_pairs(_media_metadata(place), field, "media.metadata")
         if field.startswith("effect.metadata."):
-            return [pair for effect in snapshot(self._place).get("effects") or []
+            return [pair for effect in _dicts(snapshot(place).get("effects"))
                     for pair in _metadata_pairs(effect.get("metadata") or {}, field, "effect.metadata")]
         if field.startswith("metadata."):
-            return _metadata_pairs(snapshot(self._place).get("metadata") or {}, field, "metadata")
+            return _metadata_pairs(_mapping(snapshot(place).get("metadata")), field, "metadata")
         return []
+
+
+def _scalar_texts(node: Any, out: list[str]) -> None:
+    """Append the text of every scalar in a JSON tree (value_text's form) to ``out``."""
+    if isinstance(node, str):
+        out.append(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _scalar_texts(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _scalar_texts(value, out)
+    elif node is not None:
+        out.append(value_text(node))
+
+
+#: Core fields whose values are scalars of the clip's snapshot as they are (with the metadata
+#: trees below): the prefilter finds them in the snapshot's text. Every other core field is derived
+#: (from the clip's place, or rebuilt from several snapshot values), and its values are searched too.
+SNAPSHOT_FIELDS = frozenset({"clip.name", "media.name", "media.generator_kind", "marker.name", "marker.color",
+                             "marker.comment", "effect.name", "effect.effect_name"})
+
+
+def from_snapshot(field: str) -> bool:
+    """True when a field's values are always scalars of the clip's snapshot (see SNAPSHOT_FIELDS)."""
+    return field in SNAPSHOT_FIELDS or field.startswith(CLIP_TREES)
 
 
 def _collect(out: dict[str, Any], pairs: Pairs) -> None:
@@ -189,14 +260,25 @@ def snapshot(place: ClipPlace) -> dict[str, Any]:
     return data
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one (foreign writers put anything anywhere)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects of a list (anything else in it, or a non-list, counts as nothing)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _media_data(place: ClipPlace) -> dict[str, Any]:
     data = snapshot(place)
-    refs = data.get("media_references") or {}
-    return refs.get(data.get("active_media_reference_key")) or {}
+    refs = _mapping(data.get("media_references"))
+    key = data.get("active_media_reference_key")
+    return _mapping(refs.get(key)) if isinstance(key, str) else {}
 
 
 def _media_metadata(place: ClipPlace) -> Any:
-    return _media_data(place).get("metadata") or {}
+    return _mapping(_media_data(place).get("metadata"))
 
 
 def _schema_name(data: dict[str, Any]) -> str:
@@ -208,22 +290,38 @@ def media_kind(ref: Any) -> str:
     return type(ref).__name__ if ref is not None else "MissingReference"
 
 
+#: The widest frame number a sequence pattern is written with (####...): wider is a hostile file.
+MAX_FRAME_PADDING = 12
+
+
 def media_target(ref: Any) -> str | None:
     """Return what a media reference points at: URL, sequence pattern, or None."""
     if isinstance(ref, otio.schema.ExternalReference):
         return ref.target_url or None
     if isinstance(ref, otio.schema.ImageSequenceReference):
-        return ref.abstract_target_url("#" * max(1, ref.frame_zero_padding))
+        return ref.abstract_target_url("#" * min(MAX_FRAME_PADDING, max(1, ref.frame_zero_padding)))
     return None
+
+
+def sequence_target(data: dict[str, Any]) -> str | None:
+    """The target of an ImageSequenceReference's JSON data: base, prefix, #### and suffix."""
+    parts = [data.get(key) for key in ("target_url_base", "name_prefix", "name_suffix")]
+    if not all(isinstance(part, str) for part in parts):
+        return None
+    padding = data.get("frame_zero_padding")
+    width = min(MAX_FRAME_PADDING, max(1, padding)) if isinstance(padding, int) else 1
+    base = parts[0] if parts[0].endswith("/") else parts[0] + "/"  # as OpenTimelineIO joins them
+    return f"{base}{parts[1]}{'#' * width}{parts[2]}"
 
 
 def _target(place: ClipPlace) -> str | None:
     ref = _media_data(place)
     kind = _schema_name(ref)
     if kind == "ExternalReference":
-        return ref.get("target_url") or None
+        target = ref.get("target_url")
+        return target if isinstance(target, str) and target else None
     if kind == "ImageSequenceReference":
-        return media_target(place.clip.media_reference)
+        return sequence_target(ref)
     return None
 
 
@@ -234,7 +332,7 @@ def _frame_pattern(place: ClipPlace) -> str | None:
 
 
 def _marker_data(place: ClipPlace) -> list[dict[str, Any]]:
-    return [m for m in snapshot(place).get("markers") or [] if not is_genflag_marker(m)]
+    return [m for m in _dicts(snapshot(place).get("markers")) if not is_genflag_marker(m)]
 
 
 def _markers(place: ClipPlace, attr: str) -> list[Any]:
@@ -245,7 +343,7 @@ def _marker_attr(marker: dict[str, Any], attr: str) -> Any:
     if attr == "comment":
         comment = marker.get("comment") or ""
         if not comment:
-            comment = ((marker.get("metadata") or {}).get("fcp_xml") or {}).get("comment") or ""
+            comment = _mapping(_mapping(marker.get("metadata")).get("fcp_xml")).get("comment") or ""
         return comment if isinstance(comment, str) else ""  # a comment is text; anything else is none
     return marker.get(attr)
 
@@ -254,27 +352,40 @@ def review_facts(place: ClipPlace) -> dict[str, Any]:
     """review.* facts (status, by, note, rules) from the clip's metadata or markers."""
     from .review import review_from
     data = snapshot(place)
-    markers = [(m.get("name"), m.get("comment")) for m in data.get("markers") or []]
-    review = review_from(data.get("metadata") or {}, markers)
+    markers = [(m.get("name"), m.get("comment")) for m in _dicts(data.get("markers"))]
+    review = review_from(_mapping(data.get("metadata")), markers)
     if not review:
         return {}
     return {f"review.{k}": v for k, v in review.items() if v is not None and k != "source"}
 
 
 def _effects(place: ClipPlace, attr: str) -> list[Any]:
-    return [e.get(attr) for e in snapshot(place).get("effects") or []]
+    return [e.get(attr) for e in _dicts(snapshot(place).get("effects"))]
+
+
+def _frames(value: Any) -> int | None:
+    """A frame count or number as an int; None for what is not a finite number."""
+    try:
+        return int(round(float(value)))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _range_frames(rng: Any, part: str) -> int | None:
-    if rng is None:
+    return None if rng is None else _frames(getattr(rng, part).value)
+
+
+def _trimmed_frames(place: ClipPlace, part: str) -> int | None:
+    try:
+        return _range_frames(place.clip.trimmed_range(), part)
+    except Exception:  # a clip with neither a source range nor an available range: no duration
         return None
-    return int(round(getattr(rng, part).value))
 
 
 def _data_range_frames(rng: Any, part: str) -> int | None:
     if not isinstance(rng, dict) or not isinstance(rng.get(part), dict):
         return None
-    return int(round(float(rng[part].get("value", 0))))
+    return _frames(rng[part].get("value", 0))
 
 
 CORE_FIELDS: dict[str, Resolver] = {
@@ -285,8 +396,8 @@ CORE_FIELDS: dict[str, Resolver] = {
     "clip.name": lambda p: snapshot(p).get("name"),
     "clip.index": lambda p: p.index,
     "clip.enabled": lambda p: bool(snapshot(p).get("enabled", True)),
-    "clip.duration": lambda p: _range_frames(p.clip.trimmed_range(), "duration"),
-    "clip.source_start": lambda p: _range_frames(p.clip.trimmed_range(), "start_time"),
+    "clip.duration": lambda p: _trimmed_frames(p, "duration"),
+    "clip.source_start": lambda p: _trimmed_frames(p, "start_time"),
     "clip.available_duration": lambda p: _data_range_frames(_media_data(p).get("available_range"), "duration"),
     "record.start": lambda p: _range_frames(p.record_range, "start_time"),
     "media.kind": lambda p: _schema_name(_media_data(p)),
@@ -334,13 +445,15 @@ CORE_FIELD_DOCS: dict[str, str] = {
     "media.metadata.<path>": "media-reference metadata by dotted path",
     "effect.metadata.<path>": "metadata of the clip's effects by dotted path (Resolve keeps effect names there)",
     "review.status": "cleared / reviewed when an editor marked the clip (metadata or marker)",
+    "collector.failed": "why a collector failed on this clip (its facts are unknown: a media.unreadable finding)",
 }
 
 
 #: Fields set by the pipeline (not resolved from the clip) and media facts the media collector adds.
-PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules")
+PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules", "collector.failed")
 MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.format",
-                          "media.sequence", "media.frames_sampled", "media.frames_missing", "media.frame_count")
+                          "media.sequence", "media.frames_sampled", "media.frames_missing", "media.frame_count",
+                          "media.state", "media.probe_failed")
 
 
 def known_fields() -> set[str]:
@@ -370,7 +483,8 @@ class _Declared:
     def __init__(self, docs: dict[str, str]) -> None:
         self.docs = docs
         self.known = frozenset(CORE_FIELDS).union(PIPELINE_FIELDS, MEDIA_COLLECTOR_FIELDS, docs)
-        self.namespaces = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "review"}
+        self.namespaces = frozenset({"timeline", "track", "clip", "record", "media", "marker", "effect", "review",
+                                     "collector"}
                                     | {name.split(".", 1)[0] for name in docs})
 
 

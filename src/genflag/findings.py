@@ -97,12 +97,13 @@ class TimelineResult:
     timelines: int = 0
     media: dict[str, int] = field(default_factory=dict)  # distinct media by read state (MEDIA_STATES)
     unread: list[dict[str, Any]] = field(default_factory=list)  # clips whose media was not read
+    not_checked: bool = False  # the run stopped (Ctrl-C) before this timeline was checked
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"path": self.path, "timelines": self.timelines, "clips": self.clips,
                 "errors": list(self.errors), "warnings": list(self.warnings),
-                "media": dict(self.media), "unread": list(self.unread),
+                "media": dict(self.media), "unread": list(self.unread), "not_checked": self.not_checked,
                 "findings": [f.to_dict() for f in self.findings]}
 
     @classmethod
@@ -112,7 +113,7 @@ class TimelineResult:
                    errors=list(data.get("errors", [])), warnings=list(data.get("warnings", [])),
                    clips=int(data.get("clips", 0)), timelines=int(data.get("timelines", 0)),
                    media={str(k): int(v) for k, v in (data.get("media") or {}).items()},
-                   unread=list(data.get("unread") or []))
+                   unread=list(data.get("unread") or []), not_checked=bool(data.get("not_checked")))
 
 
 @dataclass
@@ -158,7 +159,9 @@ class RunResult:
         return {"timelines": len(self.results), "clips": sum(r.clips for r in self.results),
                 "findings": len(self.findings), "by_severity": self.severity_counts(),
                 "media": self.media_counts(),
-                "errors": len(self.errors), "elapsed_seconds": round(self.elapsed, 3),
+                "errors": sum(1 for r in self.results if r.errors and not r.not_checked),
+                "not_checked": sum(1 for r in self.results if r.not_checked),
+                "elapsed_seconds": round(self.elapsed, 3),
                 "interrupted": self.interrupted}
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -69,17 +70,26 @@ def frame_path(pattern: str, frame: int) -> str:
 def sequence_frames(pattern: str, names: Iterable[str]) -> list[int]:
     """Return the sorted frame numbers of the files in ``names`` that match a sequence pattern."""
     _, name = _split(pattern)
-    found = _PLACEHOLDER.search(name)
-    if not found:
+    found = _frame_name_regex(name)
+    if found is None:
         return []
-    width = placeholder_padding(found.group(0))
-    regex = re.compile(re.escape(name[:found.start()]) + r"(-?\d+)" + re.escape(name[found.end():]))
+    regex, width = found
     frames = set()
     for candidate in names:
         match = regex.fullmatch(candidate)
         if match and (width == 0 or len(match.group(1).lstrip("-")) >= width):
             frames.add(int(match.group(1)))
     return sorted(frames)
+
+
+@lru_cache(maxsize=4096)
+def _frame_name_regex(name: str) -> tuple[re.Pattern[str], int] | None:
+    """The regex matching a sequence's frame file names, and the placeholder's padding (once per name)."""
+    found = _PLACEHOLDER.search(name)
+    if not found:
+        return None
+    regex = re.compile(re.escape(name[:found.start()]) + r"(-?\d+)" + re.escape(name[found.end():]))
+    return regex, placeholder_padding(found.group(0))
 
 
 def sample_frames(frames: Sequence[int], count: int = 3) -> list[int]:

@@ -67,7 +67,7 @@ def clip_schema_is_plain() -> bool:
     """True while no loaded plugin subclasses Clip: every clip is then written as ``"Clip.N"``.
 
     (A registered subclass is walked as a clip but written under its own schema name, so the
-    text's clip objects would no longer be the walked clips: quiet_clips.py and splice.py check.)
+    text's clip objects would no longer be the walked clips: splice.py checks.)
     """
     return not otio.schema.Clip.__subclasses__()
 
@@ -78,7 +78,7 @@ _OWN_HOOKS = frozenset({"genflag_flag_on_read", "genflag_stamp_before_write"})
 
 def reads_verbatim() -> bool:
     """True when reading an .otio file gives exactly what its text says: no active post-read or
-    media-linker hook, and no default media linker (the quiet scan and splice.py rely on it)."""
+    media-linker hook, and no default media linker (splice.py relies on it)."""
     return not os.environ.get("OTIO_DEFAULT_MEDIA_LINKER") and \
         not _hooks_active("post_adapter_read", "post_media_linker")
 

@@ -9,25 +9,22 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
-from .facts import Facts
+from .facts import Facts, FactGroup
 from .findings import Evidence, Finding, RunResult, TimelineResult
-from .otio_access import clip_schema_is_plain, reads_verbatim
+from .media_state import record_media_states
 from .plugins import Collector, RunContext, registry
-from .quiet_clips import LoudClips, QuietScan
 from .review import clears, review_state
-from .rules.modifiers import _text
+from .rules.modifiers import value_text
 from .rules.pack import RulePack, load_pack
-from .source_file import SourceFile
 from .timecode import in_out, range_dict
 from .timeline_io import read_timeline, timelines_in
-from .walk import ClipPlace, select_clip_places
+from .walk import ClipPlace, clip_places
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.*]+)\}")
 
@@ -49,8 +46,9 @@ class CheckOptions:
     config: dict[str, Any] = field(default_factory=dict)
     severity_overrides: dict[str, str] = field(default_factory=dict)
     disabled_rules: list[str] = field(default_factory=list)
-    skip_quiet_clips: bool = True  # see quiet_clips.py; False evaluates every clip (same results)
-    scan_beside_read: bool = False  # run the quiet scan in a forked child during the read (one timeline, 2+ CPUs)
+    evaluate_all: bool = False  # evaluate every rule on every clip, without the prefilter (same results)
+    timeout: float | None = None  # seconds one timeline's check may take (isolation.py)
+    memory_limit: int | None = None  # bytes one timeline's check may use (isolation.py)
 
     def run_context(self, timeline_path: str = "") -> RunContext:
         """The RunContext plugins see."""
@@ -62,15 +60,11 @@ class CheckOptions:
 class Checker:
     """A loaded rule pack and collectors, ready to check any number of timelines."""
 
-    #: Subclasses that need every clip's place (places() sees them all) set this; quiet clips are
-    #: then still walked, though not evaluated.
-    walks_every_clip = False
-
     def __init__(self, options: CheckOptions, pack: RulePack | None = None) -> None:
         self.options = options
         self.pack = pack or load_pack(options.rules, options.include_default_rules)
         self._apply_project_overrides(options)
-        self.engine = Engine(self.pack)
+        self.engine = Engine(self.pack, prefilter=not options.evaluate_all)
         self.collectors = self._collectors()
         self.checked_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -103,57 +97,44 @@ class Checker:
         """Read and check one timeline file; errors are recorded, never raised."""
         result = TimelineResult(path=path)
         with no_cyclic_gc():
-            scan = self.quiet_scan(path)
             try:
                 obj = read_timeline(path, self.options.adapter, self.options.rate, result.warnings,
                                     self.options.adapter_args)
+                self.check_object(obj, path, result)
             except GenflagError as exc:
                 result.errors.append(str(exc))
-                return result
-            self.check_object(obj, path, result, scan)
         return result
 
-    def quiet_scan(self, path: str) -> QuietScan | None:
-        """The quiet-clip scan (quiet_clips.py) of an .otio file about to be read: call before reading.
+    def isolated_check(self, path: str) -> Any:
+        """check_path() as run in a child process (batch.py): returns what absorb() takes back."""
+        return self.check_path(path)
 
-        It stamps the file now and scans it when analyse() asks. None when the shortcut cannot
-        apply: not .otio, another adapter, a collector at work, a pack it cannot serve, --evaluate-all.
-        """
-        if not self.options.skip_quiet_clips or not path.lower().endswith(".otio"):
-            return None
-        if self.options.adapter not in (None, "otio_json") or not reads_verbatim():
-            return None
-        if any(_wants(c, self.options.run_context(path)) for c in self.collectors):
-            return None
-        scanner = self.engine.quiet_scanner()
-        source = SourceFile.before_read(path) if scanner.usable else None
-        return None if source is None else QuietScan(scanner, source, self.options.scan_beside_read)
+    def absorb(self, path: str, payload: Any) -> TimelineResult:
+        """In the parent: the TimelineResult from what isolated_check() returned in the child."""
+        return payload
 
-    def check_object(self, obj: Any, path: str, result: TimelineResult | None = None,
-                     scan: QuietScan | None = None) -> TimelineResult:
-        """Check an already-read OTIO object (timeline or collection); ``scan``: see analyse()."""
+    def check_object(self, obj: Any, path: str, result: TimelineResult | None = None) -> TimelineResult:
+        """Check an already-read OTIO object (timeline or collection)."""
         result = result or TimelineResult(path=path)
-        for clip_places, matches in self.analyse(obj, path, result, scan):
-            for place, clip_matches in zip(clip_places, matches):
+        for places, matches in self.analyse(obj, path, result):
+            for place, clip_matches in zip(places, matches):
                 result.findings.extend(self.findings_for(place, clip_matches, path))
         result.findings.sort(key=Finding.sort_key)
         return result
 
-    def analyse(self, obj: Any, path: str, result: TimelineResult,
-                scan: QuietScan | None = None) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
+    def analyse(self, obj: Any, path: str, result: TimelineResult) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
         """Yield, per timeline in the object, its clip places and each clip's matches.
 
-        With the quiet scan (quiet_scan) of the .otio file obj was read from, clips no
-        rule can match (quiet_clips.py) are counted but neither yielded nor evaluated: they have no
-        findings.
+        Raises TimelineError for a timeline whose structure cannot be walked (a malformed file).
         """
         for container in timelines_in(obj):
             result.timelines += 1
             context = self.options.run_context(path)
-            places, count = self._places(container, path, scan.result() if scan and container is obj else None)
-            result.clips += count
+            places = self.places(container, path)
+            result.clips += len(places)
             self._collect(places, context)
             result.warnings.extend(context.warnings)
+            record_media_states(places, result, self.options.probe_media)
             yield places, [self._evaluate(place) for place in places]
 
     def _evaluate(self, place: ClipPlace) -> list[Match]:
@@ -164,31 +145,24 @@ class Checker:
             place.facts = None  # also breaks the place <-> facts reference cycle
         return matches
 
-    def _places(self, container: Any, path: str, loud: LoudClips | None) -> tuple[list[ClipPlace], int]:
-        """The places to evaluate (every clip, or only the loud ones) and the timeline's clip count."""
-        if loud is not None and not clip_schema_is_plain():
-            loud = None  # a plugin's clip type is walked but not counted in the text as a clip
-        if loud is not None and not self.walks_every_clip:
-            places, count = select_clip_places(container, loud.indices)
-            if count == loud.clip_count:
-                return _with_facts(places, path), count
-            loud = None  # the text's clips are not the walked clips: evaluate them all
-        places = self.places(container, path)
-        if loud is not None and len(places) == loud.clip_count:
-            return [place for place in places if place.index in loud.indices], len(places)
-        return places, len(places)
-
-    @staticmethod
-    def places(container: Any, path: str) -> list[ClipPlace]:
-        """Enumerate a container's clips with their base facts."""
-        return _with_facts(select_clip_places(container)[0], path)
+    def places(self, container: Any, path: str) -> list[ClipPlace]:
+        """Enumerate a container's clips with their base facts (TimelineError: it cannot be walked)."""
+        try:
+            places = clip_places(container)
+        except Exception as exc:  # a structure OpenTimelineIO read but cannot walk (tracks: null...)
+            raise TimelineError(f"cannot walk the timeline: {type(exc).__name__}: {exc}", path) from exc
+        timeline = FactGroup({"timeline.path": path})
+        for place in places:
+            place.facts = Facts(place)
+            place.facts.add_group(timeline)
+        return places
 
     def _collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         for collector in self.collectors:
             try:
                 collector.collect(places, context)
-            except Exception as exc:  # a broken collector costs its facts, not the run
-                context.warn(f"collector {collector.name!r} failed: {type(exc).__name__}: {exc}")
+            except Exception:  # a broken collector: find the clips it fails on, the rest keep its facts
+                collect_each(collector, places, context)
 
     def findings_for(self, place: ClipPlace, matches: list[Match], path: str) -> list[Finding]:
         """Turn a clip's matches into findings with editorial coordinates."""
@@ -196,19 +170,18 @@ class Checker:
             return []
         review = review_state(place.clip)
         record_in, record_out = in_out(place.record_range)
-        media = place.facts.first("media.target")
         source = range_dict(_source_range(place.clip))
-        return [self._finding(place, m, path, review, record_in, record_out, media, source) for m in matches]
+        return [self._finding(place, m, path, review, record_in, record_out, source) for m in matches]
 
     def _finding(self, place: ClipPlace, match: Match, path: str, review: dict[str, Any] | None,
-                 record_in: str | None, record_out: str | None, media: Any, source: Any) -> Finding:
+                 record_in: str | None, record_out: str | None, source: Any) -> Finding:
         rule = match.rule
         cleared = clears(review, rule.id)
         return Finding(
             timeline=path, timeline_name=place.timeline_name, track=place.track_name,
             clip=place.clip.name, clip_index=place.index, record_in=record_in, record_out=record_out,
             record_range=range_dict(place.record_range), source_range=source,
-            media=None if media is None else str(media), rule=rule.id, title=rule.title,
+            media=_text_or_none(place.facts.first("media.target")), rule=rule.id, title=rule.title,
             severity=match.severity, category=rule.category,
             message=render_message(rule.message, place.facts, match),
             evidence=[Evidence(hit[0], _jsonable(hit[1]), hit[2], sel, _source_of(hit[0]))
@@ -217,22 +190,13 @@ class Checker:
             vendor=match.captures.get("vendor") or rule.vendor, tags=list(rule.tags),
             status="cleared" if cleared else "open", context=match.context.id if match.context else None,
             credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
-            review=review if cleared else None, captures=dict(match.captures))
+            review=review if cleared else None, captures=dict(match.captures),
+            media_path=_text_or_none(place.facts.first("media.path")), media_state=place.media_state)
 
-    def check_paths(self, paths: Sequence[str]) -> RunResult:
-        """Check timeline files in order; never raises for a bad file."""
-        started = time.perf_counter()
-        run = RunResult(rule_pack=self.pack.describe(), checked_at=self.checked_at)
-        try:
-            for path in paths:
-                run.results.append(self.check_path(path))
-        except KeyboardInterrupt:
-            run.interrupted = True
-            done = {r.path for r in run.results}
-            run.results.extend(TimelineResult(p, errors=[f"{p}: error: not checked (interrupted)"])
-                               for p in paths if p not in done)
-        run.elapsed = time.perf_counter() - started
-        return run
+    def check_paths(self, paths: Sequence[str], jobs: int = 1) -> RunResult:
+        """Check timeline files, each in its own child process; never raises for a bad file."""
+        from .batch import check_batch
+        return check_batch(paths, self.options, jobs=jobs, checker=self)
 
 
 @contextlib.contextmanager
@@ -252,18 +216,32 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _wants(collector: Collector, context: RunContext) -> bool:
-    """Collector.wants(), where a failing plugin counts as wanting (so every clip is evaluated)."""
-    try:
-        return bool(collector.wants(context))
-    except Exception:
-        return True
+#: After this many clips a broken collector failed on one by one, the rest are not tried again.
+MAX_COLLECTOR_RETRIES = 50
 
 
-def _with_facts(places: list[ClipPlace], path: str) -> list[ClipPlace]:
+def collect_each(collector: Collector, places: Sequence[ClipPlace], context: RunContext) -> None:
+    """Run a collector that failed on a batch clip by clip: each clip it still fails on gets a
+    ``collector.failed`` fact (a finding: its evidence is unknown, never clean)."""
+    failures = 0
     for place in places:
-        place.facts = Facts(place, {"timeline.path": path})
-    return places
+        reason = None
+        if failures < MAX_COLLECTOR_RETRIES:
+            try:
+                collector.collect([place], context)
+            except Exception as exc:
+                reason = f"{collector.name}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        else:
+            reason = f"{collector.name}: not run (it failed on {MAX_COLLECTOR_RETRIES} clips)"
+        if reason is not None:
+            failures += 1
+            place.facts.add({"collector.failed": reason})
+    if failures:
+        context.warn(f"collector {collector.name!r} failed on {failures} clip(s); they are reported unreadable")
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _source_range(clip: Any) -> Any:
@@ -304,7 +282,7 @@ def render_message(template: str, facts: Facts, match: Match) -> str:
 
 
 def _short(value: Any, limit: int = 120) -> str:
-    text = " ".join(_text(value).split())
+    text = " ".join(value_text(value).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

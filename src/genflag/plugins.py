@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from typing import IO, Any, Callable, Sequence
 
-from .facts import Facts
+from .facts import FactGroup, Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .walk import ClipPlace
 
 __all__ = [
     "Collector", "MediaProbe", "OutputFormat", "ReportFormat", "Writer", "WriterSummary",
-    "RunContext", "ClipPlace", "Facts", "Finding", "Evidence", "RunResult", "TimelineResult",
+    "RunContext", "ClipPlace", "Facts", "FactGroup", "Finding", "Evidence", "RunResult", "TimelineResult",
     "registry", "PluginRegistry",
 ]
 
@@ -76,13 +76,6 @@ class Collector:
     def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         """Add facts to the given clips."""
         raise NotImplementedError
-
-    def wants(self, context: RunContext) -> bool:
-        """Whether collect() would add facts in this run (False lets genflag skip clips no rule can match).
-
-        The default, True, is always safe; override it only when the answer is sure without the clips.
-        """
-        return True
 
 
 class MediaProbe:

@@ -14,13 +14,14 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import stat
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
+from .deadline_pool import map_with_deadline
 from .facts import RESERVED_NAMESPACES
 from .media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from .plugins import MediaProbe, registry
@@ -32,8 +33,11 @@ from .probes.sniff import sniff
 from .probes.source_type import derive_iptc
 
 HEAD_BYTES = 64 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CACHE_VERSION = "1"
 DEFAULT_JOBS = 4
+DEFAULT_TIMEOUT = 60.0
+_STAT_BATCH = 64
 Facts = dict[str, Any]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,6 +60,7 @@ class RunnerOptions:
     cache_dir: str | None = None
     use_cache: bool = True
     jobs: int = DEFAULT_JOBS
+    timeout: float = DEFAULT_TIMEOUT  # seconds one file's probes (or a batch of stats) may take
     samples: int = 3
     disabled: Collection[str] = ()
 
@@ -69,6 +74,7 @@ class _Plan:
     frames: list[int] | None = None
     frame_count: int | None = None
     remote: str | None = None
+    failed: str | None = None
 
 
 def load_probes(disabled: Collection[str] = ()) -> list[MediaProbe]:
@@ -115,19 +121,29 @@ class ProbeRunner:
         self.close()
 
     def run(self, targets: Iterable[MediaTarget]) -> dict[MediaTarget, Facts]:
-        """Return the facts of every target (media.* plus each probe's namespace)."""
-        plans = {target: self._plan(target) for target in dict.fromkeys(targets)}
+        """Return the facts of every target (media.* plus each probe's namespace, and ``media.state``).
+
+        Never raises for one target: whatever fails while planning, probing or merging it becomes
+        that target's ``media.unreadable`` reason, and costs no other target anything.
+        """
+        plans = {target: self._safe_plan(target) for target in dict.fromkeys(targets)}
         files = list(dict.fromkeys(f for plan in plans.values() for f in plan.files))
         results = self.probe_files(files)
-        return {target: _assemble(plan, results) for target, plan in plans.items()}
+        return {target: with_state(_safe_assemble(plan, results)) for target, plan in plans.items()}
+
+    def _safe_plan(self, target: MediaTarget) -> _Plan:
+        try:
+            return self._plan(target)
+        except Exception as exc:  # a hostile URL (NUL byte, bad escape...): this target only
+            return _Plan(target.url, failed=f"cannot plan: {one_line(exc)}")
 
     def probe_files(self, paths: Sequence[str]) -> dict[str, Facts]:
         """Return the facts of local files: stat all, answer from the cache, probe the rest."""
-        states = dict(zip(paths, self._map(self._state, paths)))
+        states = dict(zip(paths, self._stat_all(paths)))
         keys = {p: s for p, s in states.items() if isinstance(s, tuple)}
         cached = self._lookup(keys.values())
         misses = [p for p in keys if p not in cached]
-        probed = dict(zip(misses, self._map(lambda p: self.probe_file(p, keys[p][1]), misses)))
+        probed = dict(zip(misses, self._map(lambda p: self.probe_file(p, keys[p][1]), misses, _probe_timed_out)))
         self._store([(keys[p], probed[p]) for p in misses])
         self.stats["files"] += len(paths)
         self.stats["cached"] += len(cached)
@@ -144,8 +160,14 @@ class ProbeRunner:
         except OSError as exc:
             return {"media.path": path, "media.unreadable": os_reason(exc)}
         facts["media.format"] = sniff(head)
+        failed = []
         for probe in self.probes:
-            facts.update(self._run_probe(probe, path, head))
+            found = self._run_probe(probe, path, head)
+            if f"{probe.name}.error" in found:
+                failed.append(f"{probe.name}: {found[f'{probe.name}.error']}")
+            facts.update(found)
+        if failed:
+            facts["media.probe_failed"] = failed
         facts.update(derive_iptc(facts))
         return facts
 
@@ -154,9 +176,9 @@ class ProbeRunner:
             if not probe.accepts(path, head):
                 return {}
             found = probe.probe(path, head)
+            return self._own_facts(probe, found)
         except Exception as exc:  # one probe failing on one file is a fact, never a crash
             return {f"{probe.name}.error": one_line(exc)}
-        return self._own_facts(probe, found)
 
     def _own_facts(self, probe: MediaProbe, found: Mapping[str, Any]) -> Facts:
         out: Facts = {}
@@ -177,7 +199,7 @@ class ProbeRunner:
             return _Plan(target.url, remote=f"not a local file ({scheme}: URL)")
         if frame_placeholder(path) is None or os.path.isfile(path):
             return _Plan(path, files=[path])
-        frames = list(target.frames) if target.frames is not None else None
+        frames: Sequence[int] | None = target.frames  # a range stays a range, however many frames
         if frames is None:
             frames = sequence_frames(path, self._listing(os.path.dirname(path)) or ())
         picked = sample_frames(frames, self.options.samples)
@@ -199,6 +221,8 @@ class ProbeRunner:
     def _state(self, path: str) -> tuple[str, int, int, str] | Facts:
         try:
             st = os.stat(path)
+        except ValueError as exc:  # a NUL in the path
+            return {"media.path": path, "media.unreadable": one_line(exc)}
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR):
                 return {"media.path": path, "media.missing": True}
@@ -233,13 +257,17 @@ class ProbeRunner:
             self._listings[directory] = names
         return names
 
-    def _map(self, func: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        if len(items) <= 1 or self.options.jobs <= 1:
-            return [func(item) for item in items]
-        size = max(1, len(items) // (self.options.jobs * 8))  # chunks: fewer futures, still balanced
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="genflag-probe") as pool:
-            return [r for done in pool.map(lambda chunk: [func(i) for i in chunk], chunks) for r in done]
+    def _stat_all(self, paths: Sequence[str]) -> list[tuple[str, int, int, str] | Facts]:
+        """stat every path (with its sidecars), in batches on worker threads; a batch that hangs
+        (a dead network mount) makes its files unreadable, not the run."""
+        batches = [paths[i:i + _STAT_BATCH] for i in range(0, len(paths), _STAT_BATCH)]
+        done = self._map(lambda batch: [self._state(p) for p in batch], batches, _stats_timed_out)
+        return [state for batch in done for state in batch]
+
+    def _map(self, func: Callable[[T], R], items: Sequence[T], timed_out: Callable[[T], R]) -> list[R]:
+        if not items:
+            return []
+        return map_with_deadline(func, items, self.options.jobs, self.options.timeout, timed_out)
 
     def _open_cache(self) -> ProbeCache | None:
         if not self.options.use_cache:
@@ -274,7 +302,31 @@ class ProbeRunner:
                 self.warnings.append(message)
 
 
+def _safe_assemble(plan: _Plan, results: Mapping[str, Facts]) -> Facts:
+    try:
+        return _assemble(plan, results)
+    except Exception as exc:  # a merge that fails costs this target only
+        return {"media.path": plan.path, "media.unreadable": f"cannot read: {one_line(exc)}"}
+
+
+#: media.state values: whether the media behind a target was read (findings.MEDIA_STATES).
+def with_state(facts: Facts) -> Facts:
+    """Add ``media.state``: read, missing, remote or unreadable (a probe that failed counts as
+    unreadable: what it would have found is unknown)."""
+    if facts.get("media.missing"):
+        state = "missing"
+    elif facts.get("media.unreadable"):
+        state = "remote" if str(facts["media.unreadable"]).startswith("not a local file") else "unreadable"
+    elif facts.get("media.probe_failed"):
+        state = "unreadable"
+    else:
+        state = "read"
+    return {**facts, "media.state": state}
+
+
 def _assemble(plan: _Plan, results: Mapping[str, Facts]) -> Facts:
+    if plan.failed is not None:
+        return {"media.path": plan.path, "media.unreadable": plan.failed}
     if plan.remote is not None:
         return {"media.path": plan.path, "media.unreadable": plan.remote}
     if plan.frames is None:
@@ -303,6 +355,14 @@ def sequence_facts(plan: _Plan, frames: list[Facts]) -> Facts:
                     bucket.append(item)
     out.update({k: v[0] if len(v) == 1 else v for k, v in merged.items()})
     return out
+
+
+def _probe_timed_out(path: str) -> Facts:
+    return {"media.path": path, "media.unreadable": "probe timed out (see probes.timeout in the configuration)"}
+
+
+def _stats_timed_out(batch: Sequence[str]) -> list[Facts]:
+    return [{"media.path": path, "media.unreadable": "timed out reading file information"} for path in batch]
 
 
 def read_head(path: str) -> bytes:
@@ -334,6 +394,17 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or one_line(exc)
 
 
+def valid_text(text: str) -> str:
+    """The text, with any lone surrogate (not encodable as UTF-8) replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+
+
 def one_line(exc: BaseException) -> str:
     """Return an exception as one bounded line: 'Type: message'."""
     text = " ".join(str(exc).split())[:300]
@@ -341,8 +412,11 @@ def one_line(exc: BaseException) -> str:
 
 
 def clean_value(value: Any) -> Any:
-    """Return a fact value as JSON scalars: scalar, or a list of scalars; None drops it."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """Return a fact value as JSON scalars: scalar, or a list of scalars; None drops it. Text is
+    made valid Unicode (a lone surrogate from a hostile file becomes U+FFFD)."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [clean_value(v) for v in value if not isinstance(v, (list, tuple, dict))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Container, Iterator
+from typing import Any, Callable, Iterator
 
 import opentimelineio as otio
 
@@ -25,69 +25,46 @@ class ClipPlace:
     timeline_name: str
     facts: Any = field(default=None, repr=False)
     data: Any = field(default=None, repr=False)  # the clip as plain JSON data, made once (see facts.snapshot)
+    media_state: str | None = None  # whether its media was read (findings.MEDIA_STATES; media_state.py)
+
+
+#: How deep stacks and tracks may nest inside a track: deeper is a hostile or broken file.
+MAX_NESTING = 200
+
+
+class NestingTooDeep(ValueError):
+    """A timeline whose compositions nest deeper than MAX_NESTING."""
 
 
 def iter_clip_places(container: Any) -> Iterator[ClipPlace]:
     """Yield every clip of a Timeline (or a bare collection of clips) in track order."""
-    return iter(select_clip_places(container)[0])
+    return iter(clip_places(container))
 
 
-def select_clip_places(container: Any, wanted: Container[int] | None = None) -> tuple[list[ClipPlace], int]:
-    """Places of the clips whose enumeration index is in ``wanted`` (all when None), and the clip count.
+def clip_places(container: Any) -> list[ClipPlace]:
+    """Every clip of a Timeline (or a bare collection of clips) in track order, with its place.
 
-    Record ranges are computed only for tracks holding a wanted clip, so picking a few clips of
-    a large cut costs one pass over its children and little more.
+    Raises NestingTooDeep for compositions nested deeper than MAX_NESTING, and whatever
+    OpenTimelineIO raises for a structure it cannot walk.
     """
     name = container.name or ""
+    if not isinstance(container, otio.schema.Timeline):
+        clips = container.find_clips() if hasattr(container, "find_clips") else []
+        return [ClipPlace(clip, index, "", "", -1, None, name) for index, clip in enumerate(clips)]
     places: list[ClipPlace] = []
-    count = 0
-    if isinstance(container, otio.schema.Timeline):
-        offset = container.global_start_time
-        for track_index, track in enumerate(container.tracks):
-            composition = isinstance(track, otio.core.Composition)  # else a clip or gap straight in the stack
-            track_name = (track.name if composition else "") or f"{_kind_letter(track)}{track_index + 1}"
-            kind = str(getattr(track, "kind", otio.schema.TrackKind.Video))  # a Stack has no kind
-            if not composition:
-                if isinstance(track, otio.schema.Clip):
-                    if wanted is None or count in wanted:
-                        record = _shift(_range_at(container.tracks, track_index), offset)
-                        places.append(ClipPlace(track, count, track_name, kind, track_index, record, name))
-                    count += 1
-                continue
-            children = list(track)
-            if wanted is not None and not any(isinstance(c, _NESTED) for c in children):
-                count = _pick_flat(children, track, offset, wanted, count,
-                                   lambda clip, number, rec: places.append(
-                                       ClipPlace(clip, number, track_name, kind, track_index, rec, name)))
-                continue
-            for clip, record in _clips_in_track(track, offset, children):
-                if wanted is None or count in wanted:
-                    places.append(ClipPlace(clip, count, track_name, kind, track_index, record(), name))
-                count += 1
-        return places, count
-    clips = container.find_clips() if hasattr(container, "find_clips") else []
-    for index, clip in enumerate(clips):
-        if wanted is None or index in wanted:
-            places.append(ClipPlace(clip, index, "", "", -1, None, name))
-    return places, len(clips)
-
-
-_NESTED = (otio.schema.Stack, otio.schema.Track)
-
-
-def _pick_flat(children: list[Any], track: Any, offset: RationalTime | None, wanted: Container[int], first: int,
-               add: Callable[[Any, int, TimeRange | None], Any]) -> int:
-    """Pass the wanted clips of a track without nested stacks to ``add``; return the count after it."""
-    positions = [index for index, child in enumerate(children) if isinstance(child, otio.schema.Clip)]
-    chosen = [(position, first + k) for k, position in enumerate(positions) if first + k in wanted]
-    if len(chosen) * 8 < len(children):  # a few: ask for each one's range (linear in its index)
-        for position, number in chosen:
-            add(children[position], number, _shift(_range_at(track, position), offset))
-    elif chosen:
-        ranges = _child_ranges(track, children)
-        for position, number in chosen:
-            add(children[position], number, _shift(ranges[position], offset))
-    return first + len(positions)
+    offset = container.global_start_time
+    for track_index, track in enumerate(container.tracks):
+        composition = isinstance(track, otio.core.Composition)  # else a clip or gap straight in the stack
+        track_name = (track.name if composition else "") or f"{_kind_letter(track)}{track_index + 1}"
+        kind = str(getattr(track, "kind", otio.schema.TrackKind.Video))  # a Stack has no kind
+        if not composition:
+            if isinstance(track, otio.schema.Clip):
+                record = _shift(_range_at(container.tracks, track_index), offset)
+                places.append(ClipPlace(track, len(places), track_name, kind, track_index, record, name))
+            continue
+        for clip, record in _clips_in_track(track, offset):
+            places.append(ClipPlace(clip, len(places), track_name, kind, track_index, record(), name))
+    return places
 
 
 def _range_at(track: Any, index: int) -> TimeRange | None:
@@ -104,9 +81,10 @@ def _kind_letter(track: Any) -> str:
 RangeOf = Callable[[], "TimeRange | None"]
 
 
-def _clips_in_track(track: Any, offset: RationalTime | None,
-                    children: list[Any] | None = None) -> Iterator[tuple[Any, RangeOf]]:
-    children = list(track) if children is None else children
+def _clips_in_track(track: Any, offset: RationalTime | None, depth: int = 0) -> Iterator[tuple[Any, RangeOf]]:
+    if depth > MAX_NESTING:
+        raise NestingTooDeep(f"stacks and tracks nested deeper than {MAX_NESTING} levels")
+    children = list(track)
     ranges: list[TimeRange | None] = []
 
     def record(index: int) -> TimeRange | None:
@@ -118,7 +96,7 @@ def _clips_in_track(track: Any, offset: RationalTime | None,
         if isinstance(child, otio.schema.Clip):
             yield child, partial(record, index)
         elif isinstance(child, (otio.schema.Stack, otio.schema.Track)):
-            yield from _clips_in_nested(child, record(index))
+            yield from _clips_in_nested(child, record(index), depth + 1)
 
 
 def _child_ranges(track: Any, children: list[Any]) -> list[TimeRange | None]:
@@ -129,17 +107,19 @@ def _child_ranges(track: Any, children: list[Any]) -> list[TimeRange | None]:
         return [None] * len(children)
 
 
-def _clips_in_nested(composition: Any, placed: TimeRange | None) -> Iterator[tuple[Any, RangeOf]]:
+def _clips_in_nested(composition: Any, placed: TimeRange | None, depth: int) -> Iterator[tuple[Any, RangeOf]]:
+    if depth > MAX_NESTING:
+        raise NestingTooDeep(f"stacks and tracks nested deeper than {MAX_NESTING} levels")
     inner_start = composition.trimmed_range().start_time if placed is not None else None
     tracks = [composition] if isinstance(composition, otio.schema.Track) else composition
     for sub in tracks:
         if isinstance(sub, otio.schema.Track):
-            for clip, record in _clips_in_track(sub, None):
+            for clip, record in _clips_in_track(sub, None, depth + 1):
                 yield clip, partial(_rebase_lazy, record, inner_start, placed)
         elif isinstance(sub, otio.schema.Clip):
             yield sub, partial(_same, placed)
         elif isinstance(sub, otio.schema.Stack):  # a stack in a stack starts where its parent's inside starts
-            yield from _clips_in_nested(sub, _stacked(sub, inner_start, placed))
+            yield from _clips_in_nested(sub, _stacked(sub, inner_start, placed), depth + 1)
 
 
 def _stacked(stack: Any, inner_start: RationalTime | None, placed: TimeRange | None) -> TimeRange | None:

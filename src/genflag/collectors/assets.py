@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ConfigError, GenflagError
-from ..plugins import ClipPlace, Collector, RunContext
+from ..plugins import ClipPlace, Collector, FactGroup, RunContext
 
 #: Facts this collector adds, for ``genflag rules fields`` and did-you-mean.
 FIELD_DOCS: dict[str, str] = {
@@ -84,7 +84,7 @@ class AssetsCollector(Collector):
         _add_facts(by_target, facts)
         _warn_failures(by_target, facts, session.display_name, context)
 
-    def wants(self, context: RunContext) -> bool:
+    def _configured(self, context: RunContext) -> bool:
         """Only with an asset manager configured (settings or the environment variable)."""
         if self._session is not None:
             return True
@@ -95,7 +95,7 @@ class AssetsCollector(Collector):
     def _session_for(self, context: RunContext) -> Any:
         if self._session is not None:
             return self._session
-        if not self.wants(context):
+        if not self._configured(context):
             return None
         settings, explicit = _settings(context)
         if self._load_error:
@@ -139,8 +139,9 @@ def _places_by_target(places: Sequence[ClipPlace]) -> dict[str, list[ClipPlace]]
 
 def _add_facts(by_target: dict[str, list[ClipPlace]], facts: dict[str, dict[str, Any]]) -> None:
     for target, found in facts.items():
+        group = FactGroup(found)  # flattened and prefiltered once for every clip of the target
         for place in by_target[target]:
-            place.facts.add(found)
+            place.facts.add_group(group)
 
 
 def _warn_failures(by_target: dict[str, list[ClipPlace]], facts: dict[str, dict[str, Any]],

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
-from ..errors import EXIT_OK, UsageError
+from ..batch import limits_for
+from ..errors import EXIT_OK, GenflagError, TimelineError, UsageError
+from ..isolation import Limits, TaskFailed, default_memory_limit, run_isolated
 from ..pipeline import Checker, no_cyclic_gc
-from ..source_file import SourceFile
 from ..timeline_io import adapter_for, read_timeline, write_timeline
-from ..walk import select_clip_places
+from ..walk import clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
+from ..writeback.source_text import SourceFile
 from ..writeback.splice import splice_writer
 from .common import (
     FAIL_ON,
     add_check_options,
     check_options,
     exit_code,
-    jobs_option,
     parse_adapter_args,
 )
 
@@ -38,9 +41,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _io_options(annotate)
     add_check_options(annotate)
     annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
-    annotate.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                          help="2 or more (default: one per CPU): an .otio file's text is scanned by a second "
-                               "process while OpenTimelineIO reads it; 1 keeps to one process")
     annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
                           help="exit 1 when findings at or above this severity remain (default: never)")
     annotate.set_defaults(run=run_annotate)
@@ -85,18 +85,38 @@ def _output_path(args: argparse.Namespace) -> str | None:
 def run_annotate(args: argparse.Namespace) -> int:
     """Annotate IN and write OUT (or print the changes with --dry-run)."""
     out = _output_path(args)
-    jobs = jobs_option(args)
-    checker = Checker(check_options(args, scan_beside_read=jobs > 1))
-    with no_cyclic_gc():  # one timeline, read, annotated and written: nothing to collect before the end
-        return _annotate(args, out, checker)
+    checker = Checker(check_options(args))
+    limits = limits_for(checker.options, 1)
+    return isolated(args.input, lambda: _annotate(args, out, checker), limits)
+
+
+def isolated(path: str, work: Callable[[], int], limits: Limits) -> int:
+    """Run one timeline's whole command (read, check, write) in a child process (isolation.py):
+    a reader that crashes or hangs is that timeline's error, and nothing is half-written."""
+    def task() -> tuple[int, GenflagError | None, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with no_cyclic_gc(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:  # one timeline, read, changed and written: nothing to collect before the end
+                code, error = work(), None
+            except GenflagError as exc:  # a user error: the parent prints it with its exit code
+                code, error = exc.exit_code, exc
+        return code, error, out.getvalue(), err.getvalue()
+    try:
+        code, error, out, err = run_isolated(task, limits)
+    except TaskFailed as failure:
+        raise TimelineError(f"cannot check: {failure}", path) from None
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    if error is not None:
+        raise error
+    return code
 
 
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
     options = checker.options
-    scan = checker.quiet_scan(args.input)  # stamps the file before it is read
-    source = _splice_source(args, out, options.adapter, scan.source if scan else None)
+    source = _splice_source(args, out, options.adapter)  # stamped before the read
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-    outcome = annotate_object(obj, args.input, checker, scan)
+    outcome = annotate_object(obj, args.input, checker)
     for warning in outcome.result.warnings:
         print(f"{args.input}: warning: {warning}", file=sys.stderr)
     if args.dry_run:
@@ -116,15 +136,13 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
     return _exit(outcome, args)
 
 
-def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | None,
-                   stamped: SourceFile | None = None) -> SourceFile | None:
-    """The input, stamped before it is read (``stamped``: already), when OUT may be written by
-    splicing (writeback/splice.py)."""
+def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | None) -> SourceFile | None:
+    """The input, stamped before it is read, when OUT may be written by splicing (writeback/splice.py)."""
     if out is None or args.full_write or args.writer_arg:
         return None
     if adapter_for(args.input, adapter) != "otio_json" or adapter_for(out, None, write=True) != "otio_json":
         return None
-    return stamped or SourceFile.before_read(args.input)
+    return SourceFile.before_read(args.input)
 
 
 def _exit(outcome: "object", args: argparse.Namespace) -> int:
@@ -133,12 +151,16 @@ def _exit(outcome: "object", args: argparse.Namespace) -> int:
 
 
 def _clip_count(obj: Any) -> int:
-    return select_clip_places(obj, ())[1] if hasattr(obj, "tracks") else 0
+    return len(clip_places(obj)) if hasattr(obj, "tracks") else 0
 
 
 def run_strip(args: argparse.Namespace) -> int:
     """Remove genflag's metadata and markers from IN, writing OUT."""
     out = _output_path(args)
+    return isolated(args.input, lambda: _strip(args, out), Limits(memory=default_memory_limit()))
+
+
+def _strip(args: argparse.Namespace, out: str | None) -> int:
     source = _splice_source(args, out, args.adapter)
     obj = read_timeline(args.input, args.adapter)
     clips: dict[int, Any] = {}

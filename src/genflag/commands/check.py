@@ -25,6 +25,7 @@ from .common import (
     fail_on,
     jobs_option,
 )
+from ..output.text import unread_note
 from .progress import progress_reporter
 
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no timelines found in the given inputs")
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
-    options = check_options(args, scan_beside_read=len(selected) == 1 and jobs > 1)
+    options = check_options(args)
     result = _check(args, selected, options, jobs)
     result.shard = shard
     apply_consent_registry(args, result)
@@ -98,6 +99,9 @@ def _emit(output: Any, result: RunResult, args: argparse.Namespace) -> None:
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{timeline.path}: warning: {warning}", file=sys.stderr)
+        note = unread_note(timeline)
+        if note:
+            print(f"{timeline.path}: note: {note}", file=sys.stderr)
 
 
 def _output(name: str) -> Any:

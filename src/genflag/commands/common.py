@@ -38,8 +38,13 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
                        help="remap a media path prefix (repeatable)")
     group.add_argument("--cache-dir", help="media probe cache folder")
     group.add_argument("--evaluate-all", action="store_true",
-                       help="evaluate every clip, without skipping the clips an .otio file's text shows no rule "
-                            "can match (same results, slower; for comparison)")
+                       help="evaluate every rule on every clip, without the prefilter (same results, slower; "
+                            "for comparison)")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="stop checking a timeline after this long and report it (default 1800)")
+    group.add_argument("--memory-limit", metavar="SIZE",
+                       help="memory one timeline's check may use, e.g. 8GiB (default: 80%% of the machine's, "
+                            "shared by the jobs running at once)")
     group.add_argument("--asset-config", metavar="TOML",
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
     from ..reports.source import add_consent_options
@@ -90,14 +95,29 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         extra["config"] = merged
     extra.setdefault("config", {})
     extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
+    timeout, memory = _limits(args)
     return CheckOptions(
+        timeout=timeout, memory_limit=memory,
         rules=list(config.get("rules", [])) + list(args.rules),
         include_default_rules=effective(args, "default_rules", True)[0],
         adapter=args.adapter, rate=rate, adapter_args=parse_adapter_args(args.adapter_arg),
         probe_media=effective(args, "probe", True)[0], media_roots=roots,
-        cache_dir=effective(args, "cache_dir", None)[0], skip_quiet_clips=not getattr(args, "evaluate_all", False),
+        cache_dir=effective(args, "cache_dir", None)[0], evaluate_all=getattr(args, "evaluate_all", False),
         severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
         **extra)
+
+
+def _limits(args: argparse.Namespace) -> tuple[float | None, int | None]:
+    """--timeout and --memory-limit (or the configuration's), checked."""
+    from ..isolation import parse_size
+    timeout = effective(args, "timeout", None)[0]
+    if timeout is not None and not float(timeout) > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
+    memory = effective(args, "memory_limit", None)[0]
+    try:
+        return (None if timeout is None else float(timeout)), (None if memory is None else parse_size(str(memory)))
+    except ValueError as exc:
+        raise UsageError(f"--memory-limit: {exc}") from None
 
 
 def _root(spec: str) -> tuple[str, str]:

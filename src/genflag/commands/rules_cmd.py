@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from difflib import get_close_matches
-from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
 from ..facts import CORE_FIELD_DOCS
@@ -67,25 +66,15 @@ def run_list(args: argparse.Namespace) -> int:
     pack = _pack(args)
     rows = [{"id": r.id, "category": r.category, "severity": r.severity, "enabled": r.enabled,
              "requires": r.requires, "tool": r.tool, "title": r.title, "pack": r.pack} for r in pack.rules.values()]
-    shortcut = _shortcut(pack)
     if args.format == "json":
-        json.dump({"packs": pack.describe()["packs"], "rules": rows, "quiet_clip_shortcut": shortcut},
-                  sys.stdout, indent=2)
+        json.dump({"packs": pack.describe()["packs"], "rules": rows}, sys.stdout, indent=2)
         print()
         return EXIT_OK
     for row in rows:
         state = "" if row["enabled"] else "  (disabled)"
         print(f"{row['id']:<44} {row['severity']:<8} {row['category']:<30} {row['title']}{state}")
     print(f"{len(rows)} rule(s) from {pack.version()}")
-    print(".otio quiet-clip shortcut: " + ("on" if shortcut["available"] else f"off ({shortcut['reason']})"))
     return EXIT_OK
-
-
-def _shortcut(pack: RulePack) -> dict[str, Any]:
-    """Whether the pack lets an .otio check skip the clips no rule can match (docs/speed.md), and why not."""
-    from ..engine import Engine
-    scanner = Engine(pack).quiet_scanner()
-    return {"available": scanner.ready(), "reason": scanner.reason}
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -29,17 +29,26 @@ class Source:
 class LayoutChecker(Checker):
     """A Checker that also measures each timeline's tracks while it walks them (no second read)."""
 
-    walks_every_clip = True
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.layouts: dict[str, list[CutLayout]] = {}
 
-    def places(self, container: Any, path: str) -> list[ClipPlace]:  # type: ignore[override]
+    def places(self, container: Any, path: str) -> list[ClipPlace]:
         """Enumerate the clips (as Checker does) and keep the timeline's layout."""
-        found = Checker.places(container, path)
+        found = super().places(container, path)
         self.layouts.setdefault(path, []).append(layout_of(container, found))
         return found
+
+    def isolated_check(self, path: str) -> Any:
+        """In the child: the result and the layouts measured while walking."""
+        return self.check_path(path), self.layouts.get(path, [])
+
+    def absorb(self, path: str, payload: Any) -> TimelineResult:
+        """In the parent: keep the layouts, return the result."""
+        result, layouts = payload
+        if layouts:
+            self.layouts[path] = layouts
+        return result
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:

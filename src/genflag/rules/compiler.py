@@ -135,8 +135,8 @@ class Compiler:
             return None
         leaf = Leaf(next(_leaf_ids), field, key, tests, require_all="all" in flags, negate="not" in flags,
                     exists=values[0] if comparison == "exists" else None)
-        if not leaf.negate and comparison != "exists":
-            leaf.prefilters = prefilter_patterns(comparison, values)
+        if not leaf.negate:
+            leaf.prefilters = prefilter_patterns(comparison, values, "cased" in flags, "i" in flags)
         return leaf
 
     def _captures(self, raw: dict[str, Any], path: tuple[Any, ...], rule_id: str) -> list[Capture] | None:

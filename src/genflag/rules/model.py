@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .condition import Node
-from .modifiers import Test
+from .modifiers import Pattern, Test
 
 
 @dataclass(eq=False)
 class Leaf:
-    """One `field|modifiers: values` test. ``prefilters`` are RE2 patterns that must hit for it to be true."""
+    """One `field|modifiers: values` test. ``prefilters``: one (RE2 pattern, case-sensitive) per value, of
+    which one matches a clip's search text whenever the test can be true (rules/prefilter.py)."""
 
     id: int
     field: str
@@ -20,7 +21,7 @@ class Leaf:
     require_all: bool = False
     negate: bool = False
     exists: bool | None = None
-    prefilters: list[str] = field(default_factory=list)
+    prefilters: list[Pattern] = field(default_factory=list)
 
     def evaluate(self, pairs: list[tuple[str, Any]]) -> tuple[bool, tuple[str, Any, str] | None]:
         """Return (matched, evidence) for a field's (path, value) pairs."""

@@ -1,7 +1,10 @@
-"""Field modifiers: each turns an expected value into a test of one fact value.
+"""Field modifiers: one Comparison object per comparison, in one table (COMPARISON_TABLE).
 
-A test returns the matched text (for evidence) or None. Strings compare case-insensitively
-unless ``cased``; regular expressions use RE2 (linear time, no backtracking).
+Each comparison turns an expected value into two things: the exact test of one fact value (it
+returns the matched text, for evidence, or None), and a prefilter pattern that matches a clip's
+search text (rules/prefilter.py) whenever the test can match one of the clip's values. Strings
+compare case-insensitively (full case folding) unless ``cased``; regular expressions use RE2
+(linear time, no backtracking).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import re2
@@ -17,10 +21,7 @@ from .words import contains_words, words
 
 Test = Callable[[Any], "str | None"]
 
-COMPARISONS = ("equals", "contains", "startswith", "endswith", "word", "glob", "regex",
-               "in", "exists", "gt", "gte", "lt", "lte")
 FLAGS = ("i", "cased", "all", "not")
-MODIFIERS = COMPARISONS + FLAGS
 
 MAX_PATTERN = 2000
 MAX_TEXT = 1 << 20  # longest fact text a test looks at
@@ -30,7 +31,9 @@ class ModifierError(ValueError):
     """An expected value that does not fit its modifier (bad regex, non-number for gt...)."""
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A fact value as every test reads it: bools as true/false, numbers as Python writes them,
+    at most MAX_TEXT characters."""
     if isinstance(value, bool):
         return "true" if value else "false"
     text = value if isinstance(value, str) else str(value)
@@ -68,43 +71,43 @@ def _compile_test_cached(comparison: str, expected: Any, cased: bool, insensitiv
 
 
 def _compile_test(comparison: str, expected: Any, cased: bool, insensitive_regex: bool) -> Test:
-    builder = _BUILDERS.get(comparison)
-    if builder is None:
+    found = COMPARISON_TABLE.get(comparison)
+    if found is None:
         raise ModifierError(f"unknown comparison {comparison!r}")
-    return builder(expected, cased, insensitive_regex)
+    return found.build(expected, cased, insensitive_regex)
 
 
 def _equals(expected: Any, cased: bool, _: bool) -> Test:
     if isinstance(expected, bool):
-        return lambda v: _text(v) if (v is expected or _text(v).casefold() == _text(expected)) else None
+        return lambda v: value_text(v) if (v is expected or value_text(v).casefold() == value_text(expected)) else None
     number = _number(expected) if not isinstance(expected, str) else None
     if number is not None:
-        return lambda v: _text(v) if _number(v) == number else None
-    want = _fold(_text(expected), cased)
-    return lambda v: _text(v) if _fold(_text(v), cased) == want else None
+        return lambda v: value_text(v) if _number(v) == number else None
+    want = _fold(value_text(expected), cased)
+    return lambda v: value_text(v) if _fold(value_text(v), cased) == want else None
 
 
 def _substring(kind: str) -> Callable[[Any, bool, bool], Test]:
     def build(expected: Any, cased: bool, _: bool) -> Test:
-        want = _fold(_text(expected), cased)
+        want = _fold(value_text(expected), cased)
         if not want:
             raise ModifierError(f"{kind} needs a non-empty value")
         if kind == "contains":
-            return lambda v: want if want in _fold(_text(v), cased) else None
+            return lambda v: want if want in _fold(value_text(v), cased) else None
         if kind == "startswith":
-            return lambda v: want if _fold(_text(v), cased).startswith(want) else None
-        return lambda v: want if _fold(_text(v), cased).endswith(want) else None
+            return lambda v: want if _fold(value_text(v), cased).startswith(want) else None
+        return lambda v: want if _fold(value_text(v), cased).endswith(want) else None
     return build
 
 
 def _word(expected: Any, cased: bool, _: bool) -> Test:
-    raw = _text(expected)
+    raw = value_text(expected)
     want = words(raw)
     if not want:
         raise ModifierError(f"word needs a value with letters or digits, got {raw!r}")
     if cased:
-        return lambda v: raw if contains_words(words(_text(v)), want) and raw in _text(v) else None
-    return lambda v: raw if contains_words(words(_text(v)), want) else None
+        return lambda v: raw if contains_words(words(value_text(v)), want) and raw in value_text(v) else None
+    return lambda v: raw if contains_words(words(value_text(v)), want) else None
 
 
 def compile_regex(pattern: str, insensitive: bool) -> Any:
@@ -124,10 +127,10 @@ def compile_regex(pattern: str, insensitive: bool) -> Any:
 
 
 def _regex(expected: Any, _: bool, insensitive: bool) -> Test:
-    compiled = compile_regex(_text(expected), insensitive)
+    compiled = compile_regex(value_text(expected), insensitive)
 
     def test(value: Any) -> str | None:
-        found = compiled.search(_text(value))
+        found = compiled.search(value_text(value))
         return found.group(0) if found else None
     return test
 
@@ -152,14 +155,14 @@ def _glob_to_regex(glob: str) -> str:
 
 
 def _glob(expected: Any, cased: bool, _: bool) -> Test:
-    compiled = compile_regex(_glob_to_regex(_text(expected)), not cased)
-    return lambda v: _text(v) if compiled.search(_text(v)) else None
+    compiled = compile_regex(_glob_to_regex(value_text(expected)), not cased)
+    return lambda v: value_text(v) if compiled.search(value_text(v)) else None
 
 
 def _exists(expected: Any, _: bool, __: bool) -> Test:
     if not isinstance(expected, bool):
         raise ModifierError("exists takes true or false")
-    return lambda v: _text(v)
+    return lambda v: value_text(v)
 
 
 def _numeric(op: str) -> Callable[[Any, bool, bool], Test]:
@@ -171,14 +174,70 @@ def _numeric(op: str) -> Callable[[Any, bool, bool], Test]:
 
         def test(value: Any) -> str | None:
             number = _number(value)
-            return _text(value) if number is not None and compare(number, limit) else None
+            return value_text(value) if number is not None and compare(number, limit) else None
         return test
     return build
 
 
-_BUILDERS: dict[str, Callable[[Any, bool, bool], Test]] = {
-    "equals": _equals, "in": _equals, "contains": _substring("contains"),
-    "startswith": _substring("startswith"), "endswith": _substring("endswith"),
-    "word": _word, "glob": _glob, "regex": _regex, "exists": _exists,
-    "gt": _numeric("gt"), "gte": _numeric("gte"), "lt": _numeric("lt"), "lte": _numeric("lte"),
-}
+#: A prefilter pattern: an RE2 pattern and whether it is case-sensitive.
+Pattern = tuple[str, bool]
+
+
+def _literal_pattern(expected: Any, _: bool, __: bool) -> Pattern | None:
+    """equals, in, contains, startswith, endswith: the value's text, case-folded, occurs in the
+    case-folded search text whenever the test matches (folding maps one character at a time)."""
+    if isinstance(expected, bool):
+        return re.escape(value_text(expected)), True
+    if not isinstance(expected, str) or not expected:
+        return None
+    return re.escape(expected.casefold()), True
+
+
+def _word_pattern(expected: Any, _: bool, __: bool) -> Pattern | None:
+    """word: the words the test looks for, joined, occur in the squashed search text."""
+    squashed = "".join(words(value_text(expected)))
+    return (re.escape(squashed), True) if squashed else None
+
+
+def _regex_pattern(expected: Any, _: bool, insensitive: bool) -> Pattern | None:
+    """regex: the expression itself; RE2's FilteredRE2 takes the literal atoms any match needs."""
+    return (expected, not insensitive) if isinstance(expected, str) else None
+
+
+def _glob_pattern(expected: Any, cased: bool, _: bool) -> Pattern | None:
+    """glob: the same expression the test compiles."""
+    return (_glob_to_regex(expected), cased) if isinstance(expected, str) else None
+
+
+def _no_pattern(expected: Any, cased: bool, insensitive: bool) -> Pattern | None:
+    """Numeric comparisons and exists are not prefiltered."""
+    return None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison: its exact test, and a pattern that matches the search text whenever the test
+    can match one of the clip's values (None: not prefilterable)."""
+
+    name: str
+    build: Callable[[Any, bool, bool], Test]
+    prefilter: Callable[[Any, bool, bool], "Pattern | None"]
+
+
+COMPARISON_TABLE: dict[str, Comparison] = {c.name: c for c in (
+    Comparison("equals", _equals, _literal_pattern),
+    Comparison("in", _equals, _literal_pattern),
+    Comparison("contains", _substring("contains"), _literal_pattern),
+    Comparison("startswith", _substring("startswith"), _literal_pattern),
+    Comparison("endswith", _substring("endswith"), _literal_pattern),
+    Comparison("word", _word, _word_pattern),
+    Comparison("glob", _glob, _glob_pattern),
+    Comparison("regex", _regex, _regex_pattern),
+    Comparison("exists", _exists, _no_pattern),
+    Comparison("gt", _numeric("gt"), _no_pattern),
+    Comparison("gte", _numeric("gte"), _no_pattern),
+    Comparison("lt", _numeric("lt"), _no_pattern),
+    Comparison("lte", _numeric("lte"), _no_pattern),
+)}
+COMPARISONS = tuple(COMPARISON_TABLE)
+MODIFIERS = COMPARISONS + FLAGS

@@ -1,118 +1,90 @@
-"""RE2 prefilter patterns: a cheap superset test so only plausible rules are evaluated per clip.
+"""The prefilter: which rule leaves may match a clip, from one search of one text per evidence source.
 
-For every positive string test a pattern is made that matches at least whenever the test does;
-all patterns on one field go into one RE2 set, searched once per distinct field value.
+A clip's evidence comes from its own data (every value of its JSON snapshot, plus the derived
+fields rules ask for) and from the fact groups collectors added (one media file's probe results,
+shared by every clip using it). Each source is turned into one search text:
+
+    values joined by newlines + the same, case-folded + the same, squashed (letters and digits)
+
+and searched once with RE2's FilteredRE2 over the prefilter patterns of every leaf (one pattern per
+expected value, from the comparison table in modifiers.py). FilteredRE2 returns every pattern whose
+required literal atoms occur in the text, a superset of the patterns that match it. Because each
+value occurs verbatim (and case-folded, and squashed) in the text, a leaf whose test can match one
+of a clip's values is always among those returned: the superset holds by construction, for every
+comparison, with nothing to keep in sync.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import re2
 
-from .modifiers import _glob_to_regex
+from .modifiers import COMPARISON_TABLE, Pattern
 from .words import squash
 
-#: Prefix marking a pattern that searches the squashed form of the text (words joined).
-SQUASHED = "\x00squashed:"
 
-
-def prefilter_patterns(comparison: str, values: Sequence[Any]) -> list[str]:
-    """Return one superset pattern per expected value, or [] when the test cannot be prefiltered."""
-    try:
-        return list(_patterns_cached(comparison, tuple(values), tuple(map(type, values))))
-    except TypeError:  # unhashable values
-        return list(_patterns(comparison, values))
-
-
-@lru_cache(maxsize=16384)
-def _patterns_cached(comparison: str, values: tuple[Any, ...], types: tuple[type, ...]) -> tuple[str, ...]:
-    """Cached by values and their types (True == 1 as keys, not as rule values)."""
-    return tuple(_patterns(comparison, values))
-
-
-def _patterns(comparison: str, values: Sequence[Any]) -> list[str]:
+def prefilter_patterns(comparison: str, values: Sequence[Any], cased: bool = False,
+                       insensitive: bool = False) -> list[Pattern]:
+    """One pattern per expected value, or [] when any value cannot be prefiltered."""
+    found = COMPARISON_TABLE.get(comparison)
+    if found is None:
+        return []
     out = []
     for value in values:
-        pattern = _pattern(comparison, value)
+        pattern = found.prefilter(value, cased, insensitive)
         if pattern is None:
             return []
         out.append(pattern)
     return out
 
 
-def _pattern(comparison: str, value: Any) -> str | None:
-    if isinstance(value, bool) and comparison in ("equals", "in"):
-        return "^true$" if value else "^false$"  # how a test sees a boolean fact (and the strings true/false)
-    if not isinstance(value, str) or not value:
-        return None
-    literal = re.escape(value)  # Python's escaping is valid RE2 and far cheaper than re2.escape
-    if comparison in ("equals", "in"):
-        return f"^{literal}$"
-    if comparison == "contains":
-        return literal
-    if comparison == "startswith":
-        return f"^{literal}"
-    if comparison == "endswith":
-        return f"{literal}$"
-    if comparison == "word":
-        squashed = squash(value)
-        return SQUASHED + re.escape(squashed) if squashed else None
-    if comparison == "glob":
-        return _glob_to_regex(value)
-    if comparison == "regex":
-        return value
-    return None
+def search_text(values: Iterable[str]) -> str:
+    """The text a source is searched in: its values, then case-folded, then squashed."""
+    raw = "\n".join(values)
+    return f"{raw}\n{raw.casefold()}\n{squash(raw)}"
 
 
-#: Compiled RE2 sets by (patterns, squashed), shared by fields and engines of this process.
-_COMPILED: dict[tuple[tuple[str, ...], bool], Any] = {}
-_COMPILED_LIMIT = 512
+class EvidenceFilter:
+    """One FilteredRE2 over the prefilter patterns of every leaf of a pack."""
 
+    def __init__(self) -> None:
+        self._index: dict[Pattern, int] = {}
+        self._leaves: list[list[int]] = []
+        self._filter: Any = None
 
-class FieldPrefilter:
-    """One RE2 set over all prefilter patterns of one field, with a memo of recent values."""
-
-    MEMO_LIMIT = 4096
-
-    def __init__(self, field: str, squashed: bool = False) -> None:
-        self.field = field
-        self.squashed = squashed
-        self._patterns: list[tuple[str, int]] = []
-        self._set: Any = None
-        self._memo: dict[str, frozenset[int]] = {}
-
-    def add(self, pattern: str, leaf_id: int) -> None:
-        """Add a pattern that, when it hits, makes a leaf a candidate."""
-        self._patterns.append((pattern[len(SQUASHED):] if self.squashed else pattern, leaf_id))
+    def add(self, pattern: Pattern, leaf_id: int) -> None:
+        """Add a pattern that, when its atoms occur, makes a leaf a candidate."""
+        index = self._index.get(pattern)
+        if index is None:
+            index = self._index[pattern] = len(self._leaves)
+            self._leaves.append([])
+        self._leaves[index].append(leaf_id)
 
     def compile(self) -> None:
-        """Build the RE2 set (case-insensitive: a superset of cased tests too); fields with the same
-        patterns share one set (the provenance namespaces all take the same tool names)."""
-        key = (tuple(pattern for pattern, _ in self._patterns), self.squashed)
-        found = _COMPILED.get(key)
-        if found is None:
-            options = re2.Options()
-            options.case_sensitive = False
-            options.log_errors = False
-            found = re2.Set.SearchSet(options)
-            for pattern in key[0]:
-                found.Add(pattern)
-            found.Compile()
-            if len(_COMPILED) >= _COMPILED_LIMIT:
-                _COMPILED.clear()
-            _COMPILED[key] = found
-        self._set = found
+        """Build the FilteredRE2 (shared by engines with the same patterns)."""
+        self._filter = _compiled(tuple(self._index))
 
     def leaves_hit(self, text: str) -> frozenset[int]:
-        """Return the ids of leaves whose patterns hit the text (compile() first)."""
-        hit = self._memo.get(text)
-        if hit is None:
-            subject = squash(text) if self.squashed else text
-            hit = frozenset(self._patterns[i][1] for i in (self._set.Match(subject) or ()))
-            if len(self._memo) >= self.MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[text] = hit
-        return hit
+        """Ids of the leaves whose patterns may match the text (compile() first)."""
+        if self._filter is None:
+            return frozenset()
+        matched = self._filter.Match(text, True) or ()
+        leaves = self._leaves
+        return frozenset(leaf for index in matched for leaf in leaves[index])
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[Pattern, ...]) -> Any:
+    if not patterns:
+        return None
+    found = re2.Filter()
+    for pattern, case_sensitive in patterns:
+        options = re2.Options()
+        options.case_sensitive = case_sensitive
+        options.log_errors = False
+        options.max_mem = 8 << 20
+        found.Add(pattern, options)
+    found.Compile()
+    return found

@@ -8,7 +8,6 @@ from typing import Any
 from ..findings import TimelineResult
 from ..output.safe_text import one_line
 from ..pipeline import Checker
-from ..quiet_clips import QuietScan
 from ..timeline_io import timelines_in
 from ..walk import ClipPlace, iter_clip_places
 from .marks import flag_state, has_marks, remove_marks, write_marks
@@ -24,14 +23,10 @@ class AnnotateResult:
     changed: dict[int, Any] = field(default_factory=dict)  # the changed clips by walk number (one timeline)
 
 
-def annotate_object(obj: Any, path: str, checker: Checker, scan: QuietScan | None = None) -> AnnotateResult:
-    """Check an OTIO object and write each clip's findings onto it; unchanged clips stay untouched.
-
-    ``scan``: the quiet scan of the file obj was read from (Checker.quiet_scan); clips its
-    text shows quiet (no rule can match, nothing of genflag's on them) are neither evaluated nor touched.
-    """
+def annotate_object(obj: Any, path: str, checker: Checker) -> AnnotateResult:
+    """Check an OTIO object and write each clip's findings onto it; unchanged clips stay untouched."""
     outcome = AnnotateResult(TimelineResult(path=path))
-    for places, matches in checker.analyse(obj, path, outcome.result, scan):
+    for places, matches in checker.analyse(obj, path, outcome.result):
         for place, clip_matches in zip(places, matches):
             findings = checker.findings_for(place, clip_matches, path)
             outcome.result.findings.extend(findings)

@@ -8,7 +8,7 @@ For a file OpenTimelineIO wrote, that is byte for byte what a full write gives (
 other, the parts genflag did not change are kept exactly as they were (smaller diffs) and the
 file reads back as the same timeline.
 
-Exact or not taken, like the quiet scan (quiet_clips.py):
+Exact or not taken:
 - Every clip schema key (``"OTIO_SCHEMA": "Clip.``) outside a string is counted: the quote that
   opens it is not escaped, so in valid JSON it is structure. Their count must equal the walked
   clips; then no clip hides in metadata and no object repeats its key, and the n-th key in the
@@ -32,10 +32,9 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 import opentimelineio as otio
 
 from ..otio_access import clip_schema_is_plain, reads_verbatim, writes_verbatim
-from ..otio_text import CLIP_KEY, brace_before, resume_point
-from ..source_file import CHUNK_BYTES, SourceFile
+from .source_text import CHUNK_BYTES, CLIP_KEY, SourceFile, brace_before, resume_point
 
-#: A clip's schema key (otio_text.CLIP_KEY) is outside any string when the quote that opens it is
+#: A clip's schema key (source_text.CLIP_KEY) is outside any string when the quote that opens it is
 #: not escaped: not after a backslash, checked apart (a look-behind would cost the search its fast
 #: literal prefix).
 _BACKSLASH = 0x5C
