@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from .facts import Facts, from_snapshot
+from .evidence_index import EvidenceIndex
+from .facts import Facts
 from .rules import condition as cond
 from .rules.anchors import anchor_selections, evaluate, polarity
 from .rules.model import Context, Leaf, Rule, Selection
 from .rules.modifiers import value_text
 from .rules.pack import RulePack
-from .rules.prefilter import EvidenceFilter, search_text
 
 Hit = tuple[str, Any, str]
 
@@ -92,21 +92,15 @@ class Engine:
         self.rules = list(pack.rules.values()) if include_disabled else pack.enabled()
         self.contexts = list(pack.contexts)
         self.prefilter = prefilter
-        self._filter = EvidenceFilter()
-        self._leaf_ids: set[int] = set()
-        self._derived: set[str] = set()
         self._rules_by_leaf: dict[int, list[int]] = {}
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
         for index, rule in enumerate(self.rules):
             self._index_rule(index, rule)
-        for context in self.contexts:
-            self._index_leaves(context.selections.values())
-        self._filter.compile()  # now, so a pattern RE2 cannot build fails the pack, not a check half-way
-        self.derived_fields = tuple(sorted(self._derived))
+        # built now, so a pattern RE2 cannot build fails the pack, not a check half-way
+        self.index = EvidenceIndex(_leaves([*self.rules, *self.contexts]))
 
     def _index_rule(self, index: int, rule: Rule) -> None:
-        self._index_leaves(rule.selections.values())
         anchors = self._anchors(rule)
         if anchors is None or not self.prefilter:
             self._always.append(index)
@@ -117,17 +111,6 @@ class Engine:
     def has_always_rules(self) -> bool:
         """True when some rule has no anchor and is evaluated on every clip."""
         return bool(self._always)
-
-    def _index_leaves(self, selections: Iterable[Selection]) -> None:
-        """Put every prefilterable leaf's patterns in the filter, so a miss settles the leaf untested."""
-        for sel in selections:
-            for group in sel.alternatives:
-                for leaf in group:
-                    for pattern in leaf.prefilters:
-                        self._filter.add(pattern, leaf.id)
-                    if leaf.prefilters and not from_snapshot(leaf.field):
-                        self._derived.add(leaf.field)
-                    self._leaf_ids.add(leaf.id)
 
     @staticmethod
     def _anchors(rule: Rule) -> list[Leaf] | None:
@@ -142,16 +125,7 @@ class Engine:
 
     def leaves_hit(self, facts: Facts) -> frozenset[int] | None:
         """Ids of every leaf that may be true for the clip (None: all of them, without a prefilter)."""
-        if not self.prefilter:
-            return None
-        hit = self._filter.leaves_hit(search_text(facts.evidence_texts(self.derived_fields)))
-        for group in facts.groups:
-            found = group.memo.get(self)
-            if found is None:
-                found = group.memo[self] = self._filter.leaves_hit(search_text(map(value_text, group.values())))
-            if found:
-                hit = hit | found
-        return hit
+        return self.index.leaves_hit(facts) if self.prefilter else None
 
     def candidates(self, hit: frozenset[int] | None) -> list[int]:
         """Indices of rules worth evaluating for a clip, in pack order."""
@@ -195,6 +169,14 @@ class Engine:
             for match in matches:
                 if match.context is None and _category_in(match.rule.category, context.applies_to):
                     match.context = context
+
+
+def _leaves(owners: Iterable[Rule | Context]) -> Iterator[Leaf]:
+    """Every leaf of the rules' and contexts' selections."""
+    for owner in owners:
+        for sel in owner.selections.values():
+            for group in sel.alternatives:
+                yield from group
 
 
 def _category_in(category: str, globs: list[str]) -> bool:

@@ -8,7 +8,7 @@ dotted path, so evidence can say exactly where a value came from.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import opentimelineio as otio
 
@@ -86,15 +86,12 @@ class Facts:
         self._groups.append(group)
         self._cache.clear()
 
-    def evidence_texts(self, derived: Iterable[str]) -> list[str]:
-        """The texts of every value the clip's own fields can take (rules/prefilter.py searches them):
-        each scalar of its snapshot, and the values of the ``derived`` fields (core fields that are
-        computed rather than read from the snapshot, see from_snapshot)."""
+    def snapshot_texts(self) -> list[str]:
+        """The text of every scalar in the clip's snapshot: every value a snapshot-literal field
+        (from_snapshot) can take (evidence_index.py searches them); [] without a clip."""
         out: list[str] = []
         if self._place is not None:
             _scalar_texts(snapshot(self._place), out)
-        for name in derived:
-            out.extend(value_text(value) for _, value in self.get(name))
         return out
 
     def known(self) -> dict[str, Any]:
@@ -147,17 +144,20 @@ class Facts:
 
 
 def _scalar_texts(node: Any, out: list[str]) -> None:
-    """Append the text of every scalar in a JSON tree (value_text's form) to ``out``."""
-    if isinstance(node, str):
-        out.append(node)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _scalar_texts(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            _scalar_texts(value, out)
-    elif node is not None:
-        out.append(value_text(node))
+    """Append the text of every scalar in a JSON tree (value_text's form) to ``out``, in any order."""
+    stack = [node]
+    pop, push, append = stack.pop, stack.extend, out.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            append(item)
+        elif kind is dict:
+            push(item.values())
+        elif kind is list:
+            push(item)
+        elif item is not None:
+            append(value_text(item))
 
 
 #: Core fields whose values are scalars of the clip's snapshot as they are (with the metadata

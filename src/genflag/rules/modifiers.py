@@ -209,8 +209,14 @@ def _glob_pattern(expected: Any, cased: bool, _: bool) -> Pattern | None:
     return (_glob_to_regex(expected), cased) if isinstance(expected, str) else None
 
 
+def _exists_pattern(expected: Any, _: bool, __: bool) -> Pattern | None:
+    """exists: true holds only where the field has a value: a pattern that always matches, which the
+    prefilter counts only for sources that feed the field (evidence_index.py)."""
+    return ("", True) if expected is True else None
+
+
 def _no_pattern(expected: Any, cased: bool, insensitive: bool) -> Pattern | None:
-    """Numeric comparisons and exists are not prefiltered."""
+    """Numeric comparisons are not prefiltered."""
     return None
 
 
@@ -233,7 +239,7 @@ COMPARISON_TABLE: dict[str, Comparison] = {c.name: c for c in (
     Comparison("word", _word, _word_pattern),
     Comparison("glob", _glob, _glob_pattern),
     Comparison("regex", _regex, _regex_pattern),
-    Comparison("exists", _exists, _no_pattern),
+    Comparison("exists", _exists, _exists_pattern),
     Comparison("gt", _numeric("gt"), _no_pattern),
     Comparison("gte", _numeric("gte"), _no_pattern),
     Comparison("lt", _numeric("lt"), _no_pattern),
