@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 from .findings import RunResult, TimelineResult
 from .isolation import DEFAULT_TIMEOUT, Limits, TaskFailed, default_memory_limit, run_many
 from .pipeline import Checker, CheckOptions
+from .timeline_io import json_depth
 
 Progress = Callable[[TimelineResult], None]
 
@@ -30,9 +31,25 @@ def limits_for(options: CheckOptions, workers: int) -> Limits:
     return Limits(timeout=options.timeout or DEFAULT_TIMEOUT, memory=memory)
 
 
+#: JSON nesting beyond this is named as the likely cause when a reader crashes or times out.
+SUSPICIOUS_DEPTH = 1000
+
+
 def failed(path: str, failure: TaskFailed) -> TimelineResult:
     """The result recorded for a timeline whose check gave no result."""
-    return TimelineResult(path, errors=[f"{path}: error: cannot check: {failure}"])
+    return TimelineResult(path, errors=[f"{path}: error: cannot check: {failure}{likely_cause(path, failure)}"])
+
+
+def likely_cause(path: str, failure: TaskFailed) -> str:
+    """For a reader that crashed or timed out on an .otio file nested absurdly deep, say so."""
+    text = str(failure)
+    if not path.lower().endswith(".otio") or not ("crashed" in text or "timed out" in text):
+        return ""
+    try:
+        depth = json_depth(path)
+    except OSError:
+        return ""
+    return f" (the file nests JSON {depth:,} levels deep)" if depth > SUSPICIOUS_DEPTH else ""
 
 
 def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,

@@ -189,25 +189,25 @@ _SEQUENCES = (list, tuple, otio._otio.AnyVector)
 
 
 def leaves(path: str, value: Any) -> list[tuple[str, Any]]:
-    """Flatten a value into (path, scalar) pairs: lists keep the path, mappings extend it."""
-    out: list[tuple[str, Any]] = []
-    _flatten(path, value, out)
-    return out
-
-
-def _flatten(path: str, value: Any, out: list[tuple[str, Any]]) -> None:
+    """Flatten a value into (path, scalar) pairs in document order: lists keep the path, mappings
+    extend it. Iterative, so however deeply a hostile file nests its metadata, nothing overflows."""
     if isinstance(value, _SCALARS):
-        out.append((path, value))
-    elif value is None:
-        return
-    elif isinstance(value, _MAPPINGS) or isinstance(value, Mapping):
-        for key, item in value.items():
-            _flatten(f"{path}.{key}", item, out)
-    elif isinstance(value, _SEQUENCES):
-        for item in value:
-            _flatten(path, item, out)
-    else:
-        out.append((path, str(value)))
+        return [(path, value)]  # the common case, without the stack
+    out: list[tuple[str, Any]] = []
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, _SCALARS):
+            out.append((where, item))
+        elif item is None:
+            continue
+        elif isinstance(item, _MAPPINGS) or isinstance(item, Mapping):
+            stack.extend(reversed([(f"{where}.{key}", child) for key, child in item.items()]))
+        elif isinstance(item, _SEQUENCES):
+            stack.extend(reversed([(where, child) for child in item]))
+        else:
+            out.append((where, str(item)))
+    return out
 
 
 def _metadata_pairs(metadata: Any, field: str, root: str) -> Pairs:
@@ -254,8 +254,10 @@ def snapshot(place: ClipPlace) -> dict[str, Any]:
     if data is None:
         try:
             data = json.loads(otio.core.serialize_json_to_string(place.clip, indent=-1))
-        except Exception:  # an object OTIO cannot serialise: resolve nothing rather than fail
+        except Exception as exc:  # too deep to parse, or an object OTIO cannot serialise: say so
             data = {}
+            if place.facts is not None:
+                place.facts.add({"clip.unreadable": f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"})
         place.data = data
     return data
 
@@ -446,11 +448,13 @@ CORE_FIELD_DOCS: dict[str, str] = {
     "effect.metadata.<path>": "metadata of the clip's effects by dotted path (Resolve keeps effect names there)",
     "review.status": "cleared / reviewed when an editor marked the clip (metadata or marker)",
     "collector.failed": "why a collector failed on this clip (its facts are unknown: a media.unreadable finding)",
+    "clip.unreadable": "why the clip's own data could not be read (a clip.unreadable finding)",
 }
 
 
 #: Fields set by the pipeline (not resolved from the clip) and media facts the media collector adds.
-PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules", "collector.failed")
+PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules", "collector.failed",
+                   "clip.unreadable")
 MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.format",
                           "media.sequence", "media.frames_sampled", "media.frames_missing", "media.frame_count",
                           "media.state", "media.probe_failed")

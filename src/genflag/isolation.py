@@ -13,6 +13,7 @@ runs in this process instead: same results, without the isolation.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import selectors
@@ -28,7 +29,7 @@ _SIGNALS = {signal.SIGSEGV: "crashed (segmentation fault)", signal.SIGABRT: "cra
             signal.SIGBUS: "crashed (bus error)", signal.SIGFPE: "crashed (arithmetic error)",
             signal.SIGILL: "crashed (illegal instruction)",
             signal.SIGKILL: "was killed (out of memory, or by another process)"}
-DEFAULT_TIMEOUT = 1800.0
+DEFAULT_TIMEOUT = 900.0
 _READ = 1 << 16
 
 
@@ -217,6 +218,7 @@ def _child_main(task: Callable[[], Any], fd: int, limits: Limits) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills children
+        faulthandler.disable()  # a crash is reported by the parent, in one line
         if limits.memory:
             _limit_memory(limits.memory)
         payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import opentimelineio as otio
@@ -18,26 +19,32 @@ AnyDictionary = otio._otio.AnyDictionary
 AnyVector = otio._otio.AnyVector
 
 
+def is_mapping(value: Any) -> bool:
+    """True for an AnyDictionary or a Python mapping (foreign writers put any value anywhere)."""
+    return type(value) is AnyDictionary or isinstance(value, Mapping)
+
+
 def keys(mapping: Any) -> list[Any]:
-    """Return a mapping's keys; for an AnyDictionary without running its iterator to the end."""
+    """Return a mapping's keys ([] for anything that is not a mapping); for an AnyDictionary without
+    running its iterator to the end."""
     if type(mapping) is AnyDictionary:
         iterator = iter(mapping)
         return [next(iterator) for _ in range(len(mapping))]
-    return list(mapping)
+    return list(mapping) if isinstance(mapping, Mapping) else []
 
 
 def items(mapping: Any) -> list[tuple[Any, Any]]:
-    """Return a mapping's (key, value) pairs without the end-of-iteration exception."""
+    """Return a mapping's (key, value) pairs without the end-of-iteration exception ([] for a non-mapping)."""
     if type(mapping) is AnyDictionary:
         return [(key, mapping[key]) for key in keys(mapping)]
-    return list(mapping.items())
+    return list(mapping.items()) if isinstance(mapping, Mapping) else []
 
 
 def has(mapping: Any, key: Any) -> bool:
-    """Return True when the mapping has the key (no KeyError thrown for a missing one)."""
+    """Return True when the value is a mapping with the key (no KeyError thrown for a missing one)."""
     if type(mapping) is AnyDictionary:
         return len(mapping) > 0 and key in keys(mapping)
-    return key in mapping
+    return isinstance(mapping, Mapping) and key in mapping
 
 
 def get(mapping: Any, key: Any, default: Any = None) -> Any:
@@ -46,7 +53,11 @@ def get(mapping: Any, key: Any, default: Any = None) -> Any:
 
 
 def elements(sequence: Any) -> list[Any]:
-    """Return the items of a list-like OTIO container (markers, effects, AnyVector) by index."""
+    """Return the items of a list-like OTIO container (markers, effects, AnyVector) by index ([] for
+    anything else)."""
+    if isinstance(sequence, (str, bytes, Mapping)) or not hasattr(sequence, "__len__") \
+            or not hasattr(sequence, "__getitem__") or type(sequence) is AnyDictionary:
+        return []
     return [sequence[index] for index in range(len(sequence))]
 
 

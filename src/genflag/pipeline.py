@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .engine import Engine, Match
 from .errors import ConfigError, GenflagError, TimelineError
-from .facts import Facts, FactGroup
+from .facts import FactGroup, Facts, snapshot
 from .findings import Evidence, Finding, RunResult, TimelineResult
 from .media_state import record_media_states
 from .plugins import Collector, RunContext, registry
@@ -127,7 +127,7 @@ class Checker:
 
         Raises TimelineError for a timeline whose structure cannot be walked (a malformed file).
         """
-        for container in timelines_in(obj):
+        for container in timelines_in(obj, path):
             result.timelines += 1
             context = self.options.run_context(path)
             places = self.places(container, path)
@@ -139,6 +139,7 @@ class Checker:
 
     def _evaluate(self, place: ClipPlace) -> list[Match]:
         """Evaluate one clip, then let go of what only evaluation needed (memory on 100k-clip cuts)."""
+        snapshot(place)  # first: a clip whose data cannot be read gets its clip.unreadable fact now
         matches = self.engine.evaluate(place.facts)
         place.data = None
         if not matches:

@@ -15,7 +15,6 @@ import importlib
 import json
 import os
 import re
-import stat
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, TypeVar
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 
 from .deadline_pool import map_with_deadline
 from .facts import RESERVED_NAMESPACES
+from .file_kinds import file_kind, os_reason
 from .media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from .plugins import MediaProbe, registry
 from .probe_cache import ProbeCache, default_cache_dir
@@ -376,22 +376,6 @@ def read_head(path: str) -> bytes:
         return os.read(fd, HEAD_BYTES)
     finally:
         os.close(fd)
-
-
-def file_kind(mode: int) -> str:
-    """Name the kind of file a stat mode describes."""
-    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"),
-                       (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
-        if test(mode):
-            return name
-    return "special file"
-
-
-def os_reason(exc: OSError) -> str:
-    """Return a short reason for an OS error (symlink loop, permission denied...)."""
-    if exc.errno == errno.ELOOP:
-        return "symlink loop"
-    return exc.strerror or one_line(exc)
 
 
 def valid_text(text: str) -> str:

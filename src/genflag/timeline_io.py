@@ -6,6 +6,7 @@ import contextlib
 import io
 import logging
 import os
+import stat
 import tempfile
 import warnings
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Callable, Iterator
 import opentimelineio as otio
 
 from .errors import TimelineError
+from .file_kinds import file_kind
 
 #: Adapters genflag documents per extension; anything else falls back to OTIO's own lookup.
 ADAPTER_BY_SUFFIX = {
@@ -97,13 +99,45 @@ def _captured_adapter_noise(notes: list[str]) -> Iterator[None]:
         _add_note(notes, buffer.getvalue())
 
 
+#: Limits on .otioz bundles (zip archives): what their members may add up to when unpacked.
+MAX_ARCHIVE_BYTES = 4 << 30
+MAX_ARCHIVE_MEMBERS = 100_000
+
+
 def _check_readable(path: str) -> None:
-    if not os.path.exists(path):
-        raise TimelineError("no such file", path)
-    if os.path.isdir(path) and not path.endswith(".otiod"):
-        raise TimelineError("is a directory, not a timeline", path)
+    """Refuse what cannot be a timeline before an adapter opens it: missing paths, folders, FIFOs
+    and devices (an adapter would wait on them for ever), unreadable files, zip bombs."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise TimelineError("no such file", path) from None
+    except (OSError, ValueError) as exc:
+        raise TimelineError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
+    if stat.S_ISDIR(mode):
+        if not path.rstrip("/").endswith(".otiod"):
+            raise TimelineError("is a directory, not a timeline", path)
+    elif not stat.S_ISREG(mode):
+        raise TimelineError(f"not a regular file ({file_kind(mode)}): never read as a timeline", path)
     if not os.access(path, os.R_OK):
         raise TimelineError("permission denied", path)
+    if path.lower().endswith(".otioz") and stat.S_ISREG(mode):
+        _check_archive(path)
+
+
+def _check_archive(path: str) -> None:
+    """An .otioz must be a zip whose members unpack to at most MAX_ARCHIVE_BYTES."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TimelineError(f"not a valid .otioz bundle: {exc}", path) from None
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise TimelineError(f"bundle has {len(members):,} members (limit {MAX_ARCHIVE_MEMBERS:,})", path)
+    total = sum(member.file_size for member in members)
+    if total > MAX_ARCHIVE_BYTES:
+        raise TimelineError(f"bundle unpacks to {total:,} bytes (limit {MAX_ARCHIVE_BYTES:,}): "
+                            "not read", path)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -113,14 +147,45 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def timelines_in(obj: otio.core.SerializableObject) -> list[Any]:
-    """Return the timelines (or clip collections) inside whatever an adapter returned."""
+def timelines_in(obj: Any, path: str = "") -> list[Any]:
+    """Return the timelines (or clip collections) inside whatever an adapter returned; TimelineError
+    when it holds none (a file of JSON null, a string, an unknown schema)."""
     if isinstance(obj, otio.schema.Timeline):
         return [obj]
     if isinstance(obj, otio.schema.SerializableCollection):
         found = [t for t in obj.find_children(descended_from_type=otio.schema.Timeline)]
         return found or [obj]
-    return [obj]
+    if isinstance(obj, (otio.core.Composition, otio.schema.Clip)):
+        return [obj]
+    if isinstance(obj, otio._otio.UnknownSchema):
+        raise TimelineError(f"holds no timeline: unknown schema {obj.original_schema_name}."
+                            f"{obj.original_schema_version}", path or None)
+    raise TimelineError(f"holds no timeline (it holds {type(obj).__name__})", path or None)
+
+
+def json_depth(path: str, limit: int = 64 << 20) -> int:
+    """How deeply a JSON file nests objects and arrays (strings skipped), reading at most ``limit``
+    bytes: to explain a reader that crashed or ran out of time on it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    with open(path, "rb") as handle:
+        data = handle.read(limit)
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x7D, 0x5D):
+            depth -= 1
+    return deepest
 
 
 def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str],

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any, Callable
 
-from ..batch import limits_for
+from ..batch import likely_cause, limits_for
 from ..errors import EXIT_OK, GenflagError, TimelineError, UsageError
 from ..isolation import Limits, TaskFailed, default_memory_limit, run_isolated
 from ..pipeline import Checker, no_cyclic_gc
@@ -104,7 +104,7 @@ def isolated(path: str, work: Callable[[], int], limits: Limits) -> int:
     try:
         code, error, out, err = run_isolated(task, limits)
     except TaskFailed as failure:
-        raise TimelineError(f"cannot check: {failure}", path) from None
+        raise TimelineError(f"cannot check: {failure}{likely_cause(path, failure)}", path) from None
     sys.stdout.write(out)
     sys.stderr.write(err)
     if error is not None:

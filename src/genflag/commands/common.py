@@ -41,7 +41,7 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
                        help="evaluate every rule on every clip, without the prefilter (same results, slower; "
                             "for comparison)")
     group.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="stop checking a timeline after this long and report it (default 1800)")
+                       help="stop checking a timeline after this long and report it (default 900)")
     group.add_argument("--memory-limit", metavar="SIZE",
                        help="memory one timeline's check may use, e.g. 8GiB (default: 80%% of the machine's, "
                             "shared by the jobs running at once)")

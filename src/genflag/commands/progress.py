@@ -22,6 +22,7 @@ def progress_reporter(total: int, enabled: bool = True) -> Iterator[Callable[[Ti
         yield None
         return
     counts = {"clips": 0, "findings": 0}
+    tqdm.monitor_interval = 0  # no monitor thread: timelines are checked in forked children (isolation.py)
     with tqdm(total=total, unit="timeline", file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
         def advance(result: TimelineResult) -> None:
             counts["clips"] += result.clips

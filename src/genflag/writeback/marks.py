@@ -37,7 +37,7 @@ def is_genflag_mark(name: str | None, metadata: Any) -> bool:
     own = oa.get(metadata, NAMESPACE)
     if own is not None and hasattr(own, "get") and own.get("generated"):
         return True
-    return bool(_MARKER_NAME.match(name or ""))
+    return isinstance(name, str) and bool(_MARKER_NAME.match(name))
 
 
 def is_genflag_text(text: str) -> bool:
@@ -155,7 +155,7 @@ def has_marks(clip: Any) -> bool:
     if NAMESPACE in names or any(is_genflag_marker(m) for m in oa.elements(clip.markers)):
         return True
     if "cmx_3600" in names:
-        comments = oa.get(metadata["cmx_3600"], "comments", [])
+        comments = oa.get(metadata["cmx_3600"], "comments")
         if any(isinstance(c, str) and is_genflag_text(c) for c in oa.elements(comments)):
             return True
     if "AAF" in names:
@@ -242,11 +242,14 @@ _COLOR_STATES[str(CLEARED_COLOR)] = "cleared"
 
 
 def flag_state(clip: Any) -> set[tuple[str, str]]:
-    """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers."""
-    if oa.has(clip.metadata, NAMESPACE) and oa.has(clip.metadata[NAMESPACE], "findings"):
-        return {(str(f["rule"]), _state(str(f["severity"]), str(f["status"])))
-                for f in clip.metadata[NAMESPACE]["findings"]}
-    return {(m.name.split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))
+    """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers
+    (a record another writer mangled counts for what can be read of it)."""
+    record = oa.get(clip.metadata, NAMESPACE)
+    findings = oa.get(record, "findings")
+    if findings is not None:
+        return {(str(oa.get(f, "rule")), _state(str(oa.get(f, "severity")), str(oa.get(f, "status"))))
+                for f in oa.elements(findings) if oa.is_mapping(f)}
+    return {(str(m.name).split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))
             for m in genflag_markers(clip)}
 
 

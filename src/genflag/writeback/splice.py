@@ -14,7 +14,8 @@ Exact or not taken:
   clips; then no clip hides in metadata and no object repeats its key, and the n-th key in the
   text belongs to the n-th walked clip (the walk goes in text order).
 - No loaded plugin subclasses Clip (its clips would be walked but written under another schema);
-  no OpenTimelineIO hook or media linker is active (they change what is read or written).
+  no OpenTimelineIO hook or media linker is active (they change what is read or written), and
+  ``OTIO_DEFAULT_TARGET_VERSION_FAMILY_LABEL`` is not set (a full write follows it).
 - No escape spells a letter, digit, ``_`` or ``.`` (``\\u0043``): it could hide a schema key.
 - A changed clip's object starts with its schema key (white space between), and its end is found
   by Python's JSON parser.
@@ -45,6 +46,9 @@ _ASCII_ESCAPE = re.compile(rb'\\u00(?:2[eE]|[3-7][0-9a-fA-F])')
 #: Bytes already written but kept to look back from a clip key to its object's ``{``.
 _LOOK_BACK = 1 << 12
 _DECODER = json.JSONDecoder()
+#: OpenTimelineIO writes older schema versions when this names a version family; the splice
+#: would mix them with the input's, so a full write is made instead.
+VERSION_FAMILY_VARIABLE = "OTIO_DEFAULT_TARGET_VERSION_FAMILY_LABEL"
 
 
 class SpliceFailed(Exception):
@@ -61,8 +65,8 @@ def splice_writer(source: SourceFile | None, obj: Any, clips: Mapping[int, Any],
     whenever the splice is not exact; None when it cannot even be tried.
     """
     if source is None or not isinstance(obj, otio.schema.Timeline) or not clip_schema_is_plain() \
-            or not reads_verbatim() or not writes_verbatim():
-        return None  # hooks and linkers change what is read or written: the text is not the timeline
+            or not reads_verbatim() or not writes_verbatim() or os.environ.get(VERSION_FAMILY_VARIABLE):
+        return None  # hooks, linkers and a target version change what is read or written
 
     def write(path: str) -> bool:
         try:
