@@ -17,7 +17,6 @@ from ..plugins import registry
 from .common import (
     FAIL_ON,
     add_check_options,
-    apply_consent_registry,
     check_options,
     effective,
     excludes,
@@ -25,6 +24,7 @@ from .common import (
     fail_on,
     jobs_option,
 )
+from .post_check import run_post_check
 from .progress import progress_reporter
 
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     options = check_options(args, scan_beside_read=len(selected) == 1 and jobs > 1)
     result = _check(args, selected, options, jobs)
     result.shard = shard
-    apply_consent_registry(args, result)
+    run_post_check(args, result)
     _emit(output, result, args)
     return exit_code(result, fail_on(args, "error"))
 

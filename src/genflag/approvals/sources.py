@@ -1,0 +1,66 @@
+"""Where approval records come from: the ledger file, and approvals source plugins (trackers).
+
+A source plugin (entry-point group ``genflag.approvals``, see genflag.plugins.ApprovalSource)
+returns records as dicts; each is validated here. Any failure of a source (unreachable, refused,
+an invalid record) stops the run with one line and exit 2: a partial read never counts as
+"no approvals".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..errors import GenflagError
+from ..findings import RunResult
+from .apply import ApprovalInputs
+from .ledger import read_ledger, record_problem
+from .model import ApprovalRecord
+from .policy import ApprovalPolicy
+
+
+class ApprovalSourceFailed(GenflagError):
+    """An approvals source could not be read completely (exit 2)."""
+
+
+def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
+                source_names: Sequence[str] = (), source_options: Callable[[str], dict[str, Any]] = lambda n: {}
+                ) -> ApprovalInputs:
+    """Read the ledger (verified) and every named source for a checked run."""
+    inputs = ApprovalInputs(policy)
+    if ledger_path:
+        inputs.ledger = read_ledger(ledger_path, policy.roles)
+    for name in dict.fromkeys(source_names):
+        records = read_source(name, run, source_options(name))
+        inputs.tracked.extend(records)
+        inputs.sources.append({"name": name, "records": len(records)})
+    return inputs
+
+
+def read_source(name: str, run: RunResult, options: dict[str, Any]) -> list[ApprovalRecord]:
+    """Read one approvals source plugin; raise ApprovalSourceFailed on any failure."""
+    from ..plugins import ApprovalSourceError, registry
+    try:
+        source = registry.get("approvals", name)()
+    except (KeyError, ImportError) as exc:
+        raise ApprovalSourceFailed(str(exc.args[0]) if exc.args else str(exc), f"approvals source {name!r}") from None
+    try:
+        raw = source.read(run, dict(options))
+    except ApprovalSourceError as exc:
+        raise ApprovalSourceFailed(f"{exc}; no approvals were read from it", name) from None
+    except Exception as exc:  # a broken plugin must not look like "no approvals"
+        raise ApprovalSourceFailed(f"failed: {type(exc).__name__}: {exc}; no approvals were read from it",
+                                   name) from None
+    return [_validated(name, data, n) for n, data in enumerate(raw or [], start=1)]
+
+
+def _validated(name: str, data: Any, number: int) -> ApprovalRecord:
+    where = f"{name}: record {number}"
+    if not isinstance(data, dict):
+        raise ApprovalSourceFailed(f"not a record but {type(data).__name__}", where)
+    data = {**data, "source": data.get("source") or name}
+    problem = record_problem(data)
+    if problem:
+        location = data.get("location")
+        raise ApprovalSourceFailed(f"invalid approval record{f' ({location})' if location else ''}: {problem}", where)
+    return ApprovalRecord.from_dict(data, str(data.get("location") or where))
