@@ -217,7 +217,8 @@ class Checker:
             vendor=match.captures.get("vendor") or rule.vendor, tags=list(rule.tags),
             status="cleared" if cleared else "open", context=match.context.id if match.context else None,
             credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
-            review=review if cleared else None, captures=dict(match.captures))
+            review=review if cleared else None, captures=dict(match.captures),
+            media_path=place.facts.first("media.path"),)
 
     def check_paths(self, paths: Sequence[str]) -> RunResult:
         """Check timeline files in order; never raises for a bad file."""

@@ -29,6 +29,7 @@ class ApprovalInputs:
     ledger: Ledger | None = None
     tracked: list[ApprovalRecord] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)  # {"name": ..., "records": n}
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> list[ApprovalRecord]:

@@ -8,6 +8,7 @@ an invalid record) stops the run with one line and exit 2: a partial read never 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,7 +30,10 @@ def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
     """Read the ledger (verified) and every named source for a checked run."""
     inputs = ApprovalInputs(policy)
     if ledger_path:
-        inputs.ledger = read_ledger(ledger_path, policy.roles)
+        inputs.ledger = read_ledger(ledger_path, policy.roles, missing_ok=True)
+        if not os.path.exists(ledger_path):
+            inputs.warnings.append(f"{ledger_path}: warning: the approvals ledger does not exist yet: "
+                                   "no approval is recorded (`genflag approve` creates it)")
     for name in dict.fromkeys(source_names):
         records = read_source(name, run, source_options(name))
         inputs.tracked.extend(records)

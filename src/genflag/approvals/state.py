@@ -92,7 +92,7 @@ def summary_text(approval: dict[str, Any]) -> str:
         stale = [d for d in decisions if d.get("media") in ("changed",) or str(d.get("media")).startswith("unverified")]
         why = "the media has changed since" if any(d.get("media") == "changed" for d in stale) \
             else "the media cannot be read now to confirm it is the approved media"
-        return f"approved by {_people(stale)} for other media: {why}"
+        return f"approved by {_people(stale)}, but {why}"
     if state == "approved":
         return "approved by " + _people([d for d in decisions if d.get("media") in ("same", "unbound")])
     missing = " and ".join(approval.get("missing") or [])
@@ -102,4 +102,4 @@ def summary_text(approval: dict[str, Any]) -> str:
 
 
 def _people(entries: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{e['by']} ({e['role']}) {str(e['at'])[:10]}, ref {e['ref']}" for e in entries) or "-"
+    return "; ".join(f"{e['by']} ({e['role']}) on {str(e['at'])[:10]}, ref {e['ref']}" for e in entries) or "-"

@@ -26,12 +26,13 @@ def add_post_check_options(parser: argparse.ArgumentParser) -> None:
                        help="unread media (missing, unreadable, remote) is an error finding media.not_read")
 
 
-def run_post_check(args: argparse.Namespace, run: RunResult) -> None:
-    """Apply --require-media, the consent registry and approvals to a checked run, in that order."""
+def run_post_check(args: argparse.Namespace, run: RunResult) -> Any:
+    """Apply --require-media, the consent registry and approvals to a checked run, in that order;
+    return the approval inputs used."""
     from .common import apply_consent_registry
     apply_media_requirement(args, run)
     apply_consent_registry(args, run)
-    apply_approval_step(args, run)
+    return apply_approval_step(args, run)
 
 
 def apply_media_requirement(args: argparse.Namespace, run: RunResult) -> None:
@@ -80,12 +81,22 @@ def media_options(args: argparse.Namespace) -> Any:
     return MediaOptions(roots=media_roots(args), cache_dir=effective(args, "cache_dir", None)[0])
 
 
-def apply_approval_step(args: argparse.Namespace, run: RunResult) -> None:
-    """Give every finding its approval state from the ledger and sources (pending without any)."""
-    from ..approvals.apply import apply_approvals
+def approval_inputs(args: argparse.Namespace, run: RunResult) -> Any:
+    """Read the ledger (verified) and the approvals sources for a checked run."""
     from ..approvals.sources import load_inputs
     from .common import project_config
     config = project_config(args)
-    inputs = load_inputs(run, policy(args), ledger_path(args), source_names(args),
-                         lambda name: dict(config.get(name) or {}))
+    return load_inputs(run, policy(args), ledger_path(args), source_names(args),
+                       lambda name: dict(config.get(name) or {}))
+
+
+def apply_approval_step(args: argparse.Namespace, run: RunResult) -> Any:
+    """Give every finding its approval state from the ledger and sources (pending without any)."""
+    import sys
+
+    from ..approvals.apply import apply_approvals
+    inputs = approval_inputs(args, run)
+    for warning in inputs.warnings:
+        print(warning, file=sys.stderr)
     apply_approvals(run, inputs, media_options(args))
+    return inputs
