@@ -16,21 +16,12 @@ from difflib import get_close_matches
 from typing import Any, cast
 
 from ..findings import Finding, RunResult
-from .layout import merge_spans
-from .model import (
-    clip_key,
-    clip_span,
-    format_duration,
-    screen_seconds,
-    shot_of,
-    sorted_findings,
-)
+from .measures import EXCLUDED_STATUSES, disclosed, is_temp, needs_disclosure, screen_seconds
+from .model import clip_key, format_duration, shot_of, sorted_findings
 from .text import plain
 
 DEFAULT_TEMPLATE = "Generative AI content created with {tool}"
 UNKNOWN_TOOL = "an unidentified generative AI tool"
-EXCLUDED_STATUSES = frozenset({"false_positive", "dismissed", "rejected"})
-DISCLOSURE_PREFIXES = ("generative.", "likeness.", "synthetic.")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: Category suffix -> what the audience is told the programme contains.
 MODALITIES = {"video": "video", "image": "images", "still": "images", "audio": "audio", "voice": "voices",
@@ -93,7 +84,7 @@ def is_credited(finding: Finding, config: dict[str, Any]) -> bool:
     """True when a finding belongs in the credits: its rule requires credit or a template names it."""
     if finding.status in EXCLUDED_STATUSES or _excluded_tool(finding, config):
         return False
-    if finding.context and "credit" not in (finding.requires or []):
+    if is_temp(finding) and "credit" not in (finding.requires or []):
         return False  # a usage context (temp, previs) dropped the credit: nothing is released yet
     return ("credit" in (finding.requires or []) or bool(_rule_template(finding))
             or finding.rule in (config.get("rules") or {}) or _studio_template(finding, config) is not None)
@@ -164,23 +155,16 @@ def _line(tool: str, vendor: str, template: str, members: list[Finding]) -> Cred
                       rules=sorted({f.rule for f in members}), first_record_in=first or "")
 
 
-def needs_disclosure(finding: Finding) -> bool:
-    """True for generative, likeness or synthetic findings, and any rule that requires disclosure."""
-    if finding.status in EXCLUDED_STATUSES:
-        return False
-    return "disclosure" in (finding.requires or []) or (finding.category or "").startswith(DISCLOSURE_PREFIXES)
-
-
 def disclosure_summary(run: RunResult) -> Disclosure:
-    """Summarise synthetic or manipulated content for audience labelling."""
-    findings = [f for f in run.findings if needs_disclosure(f)]
+    """Summarise synthetic or manipulated content for audience labelling (temp material excluded)."""
+    findings = disclosed(run.findings)
     contents = _contents(findings)
     performers = {p.strip().casefold() for f in findings for p in (f.captures or {}).get("performer", "").split(";")
                   if p.strip()}
     depicts = any((f.category or "").startswith("likeness.") for f in findings)
     return Disclosure(
         required=bool(findings), shots=len({(f.timeline, f.timeline_name, shot_of(f)) for f in findings}),
-        clips=len({clip_key(f) for f in findings}), screen_seconds=sum(_union_seconds(g) for g in _by_timeline(findings).values()),
+        clips=len({clip_key(f) for f in findings}), screen_seconds=screen_seconds(findings),
         contents=contents, depicts_performers=depicts, performers=len(performers),
         timelines=[_timeline_disclosure(key, group) for key, group in _by_timeline(findings).items()],
         label=disclosure_label(contents, depicts) if findings else "")
@@ -219,15 +203,9 @@ def _by_timeline(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]
     return groups
 
 
-def _union_seconds(findings: list[Finding]) -> float:
-    """Record time covered by any of the findings (overlapping layers count once)."""
-    spans = [(s[0], s[0] + s[1]) for s in (clip_span(f) for f in findings) if s]
-    return sum(end - start for start, end in merge_spans(spans))
-
-
 def _timeline_disclosure(key: tuple[str, str], findings: list[Finding]) -> dict[str, Any]:
     ordered = sorted_findings(findings)
-    seconds = _union_seconds(findings)
+    seconds = screen_seconds(findings)
     return {"timeline_file": key[0], "timeline": key[1], "shots": len({shot_of(f) for f in findings}),
             "screen_seconds": round(seconds, 3), "screen_time": format_duration(seconds),
             "first_record_in": next((f.record_in for f in ordered if f.record_in), "") or ""}
