@@ -23,8 +23,13 @@ def require_media(run: RunResult) -> int:
 
 def _require(result: TimelineResult) -> int:
     done = {f.clip_index for f in result.findings if f.rule == RULE_ID}
+    names = {f.timeline_name for f in result.findings}
+    placed = {f.clip_index: f.record_range for f in result.findings if f.record_range}
     added = [unread_finding(result.path, entry) for entry in result.unread
              if isinstance(entry, dict) and entry.get("clip_index") not in done]
+    for finding in added:  # the same timeline and record position as the clip's other findings, when known
+        finding.timeline_name = finding.timeline_name or (next(iter(names)) if len(names) == 1 else "")
+        finding.record_range = finding.record_range or placed.get(finding.clip_index)
     if added:
         result.findings.extend(added)
         result.findings.sort(key=Finding.sort_key)
