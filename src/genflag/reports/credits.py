@@ -47,11 +47,16 @@ class CreditLine:
     categories: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     first_record_in: str = ""
+    approvals: dict[str, int] = field(default_factory=dict)  # approval state -> findings (of those needing one)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return dict(asdict(self), screen_seconds=round(self.screen_seconds, 3),
                     screen_time=format_duration(self.screen_seconds))
+
+    def approval_text(self) -> str:
+        """'approval: 2 approved, 1 pending' ('' when no finding needs approval)."""
+        return ("approval: " + ", ".join(f"{n} {state}" for state, n in self.approvals.items())) if self.approvals else ""
 
 
 @dataclass
@@ -152,7 +157,18 @@ def _line(tool: str, vendor: str, template: str, members: list[Finding]) -> Cred
     first = next((f.record_in for f in members if f.record_in), "")
     return CreditLine(text=plain(render_template(template, values), 500), tool=tool, vendor=vendor, shots=shots,
                       clips=len({clip_key(f) for f in members}), screen_seconds=seconds, categories=categories,
-                      rules=sorted({f.rule for f in members}), first_record_in=first or "")
+                      rules=sorted({f.rule for f in members}), first_record_in=first or "",
+                      approvals=_approval_counts(members))
+
+
+def _approval_counts(members: list[Finding]) -> dict[str, int]:
+    from .model import approval_status
+    counts: dict[str, int] = {}
+    for finding in members:
+        state = approval_status(finding)
+        if state != "not required":
+            counts[state] = counts.get(state, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def disclosure_summary(run: RunResult) -> Disclosure:
@@ -234,7 +250,7 @@ def render_credits_text(run: RunResult, config: dict[str, Any] | None = None) ->
         out += ["", "CREDIT DETAIL"]
         out += [f"  {plain(line.tool or UNKNOWN_TOOL, 80)}{' / ' + plain(line.vendor, 80) if line.vendor else ''}: "
                 f"{line.shots} shot(s), {format_duration(line.screen_seconds)}, first at {line.first_record_in or '-'}"
-                for line in lines]
+                + (f"; {line.approval_text()}" if line.approvals else "") for line in lines]
     out += ["", *_disclosure_text(disclosure_summary(run))]
     return "\n".join(out) + "\n"
 
@@ -256,8 +272,9 @@ def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None
     from .markdown import md, table
     lines = credit_lines(run.findings, config)
     out = ["## Credits", ""]
-    out += table(("Credit line", "Tool", "Vendor", "Shots", "Screen time"),
-                 ((l.text, l.tool, l.vendor, l.shots, format_duration(l.screen_seconds)) for l in lines)) \
+    out += table(("Credit line", "Tool", "Vendor", "Shots", "Screen time", "Approval"),
+                 ((l.text, l.tool, l.vendor, l.shots, format_duration(l.screen_seconds),
+                   l.approval_text().removeprefix("approval: ")) for l in lines)) \
         if lines else ["No generative AI use to credit."]
     d = disclosure_summary(run)
     out += ["", "## Disclosure (EU AI Act Article 50(4))", ""]
