@@ -166,11 +166,13 @@ class ApprovalSource:
     findings the record answers, and ``media`` the fingerprints the approver saw (see
     ``genflag.approvals.fingerprint``). genflag validates every record, applies the ``[approvals]``
     role policy, and compares fingerprints with the media now. Raise ApprovalSourceError when the
-    system cannot be read completely; never return a partial list.
+    system cannot be read completely; never return a partial list. Anything worth saying that is
+    not an error (a shot with no review task) goes in ``self.warnings``: genflag prints it.
     """
 
     name = ""
     description = ""
+    warnings: list[str] = []
 
     def read(self, run: RunResult, options: dict[str, Any]) -> list[dict[str, Any]]:
         """Return the approval records that answer the run's findings."""

@@ -35,14 +35,15 @@ def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
             inputs.warnings.append(f"{ledger_path}: warning: the approvals ledger does not exist yet: "
                                    "no approval is recorded (`genflag approve` creates it)")
     for name in dict.fromkeys(source_names):
-        records = read_source(name, run, source_options(name))
+        records = read_source(name, run, source_options(name), inputs.warnings)
         inputs.tracked.extend(records)
         inputs.sources.append({"name": name, "records": len(records)})
     return inputs
 
 
-def read_source(name: str, run: RunResult, options: dict[str, Any]) -> list[ApprovalRecord]:
-    """Read one approvals source plugin; raise ApprovalSourceFailed on any failure."""
+def read_source(name: str, run: RunResult, options: dict[str, Any],
+                warnings: list[str] | None = None) -> list[ApprovalRecord]:
+    """Read one approvals source plugin (its warnings go to ``warnings``); raise ApprovalSourceFailed on any failure."""
     from ..plugins import ApprovalSourceError, registry
     try:
         source = registry.get("approvals", name)()
@@ -51,10 +52,14 @@ def read_source(name: str, run: RunResult, options: dict[str, Any]) -> list[Appr
     try:
         raw = source.read(run, dict(options))
     except ApprovalSourceError as exc:
-        raise ApprovalSourceFailed(f"{exc}; no approvals were read from it", name) from None
+        message = str(exc)
+        raise ApprovalSourceFailed(message if "no approvals were read" in message
+                                   else f"{message}; no approvals were read from it", name) from None
     except Exception as exc:  # a broken plugin must not look like "no approvals"
         raise ApprovalSourceFailed(f"failed: {type(exc).__name__}: {exc}; no approvals were read from it",
                                    name) from None
+    if warnings is not None:
+        warnings.extend(f"warning: {w}" for w in getattr(source, "warnings", None) or [])
     return [_validated(name, data, n) for n, data in enumerate(raw or [], start=1)]
 
 
