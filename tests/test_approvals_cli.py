@@ -253,3 +253,29 @@ def test_a_normal_check_reads_no_media_for_approvals_unless_a_record_covers_the_
     write_ledger(Path(cut["ledger"]), [record("SH020")])
     assert states(check(run_cli, cut, "--no-probe"))[("SH020_magicgen_comp_v002", "genai.video.magic")] == "stale"
     assert [Path(p).name for p in hashed] == ["sh020.mov"]
+
+
+def test_the_ledger_and_the_role_policy_come_from_genflag_toml(run_cli, cut, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "legal").mkdir()
+    (tmp_path / "genflag.toml").write_text(
+        '[approvals]\nledger = "legal/approvals.jsonl"\nroles = ["producer", "showrunner", "legal"]\n'
+        '[approvals.require]\n"generative.*" = ["producer|showrunner"]\n"likeness.*" = ["legal"]\n',
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    base = ("--no-default-rules", "--rules", cut["rules"])
+    assert run_cli("approve", cut["cut"], *base, "--shot", "SH020", "--by", "S. Runner", "--role", "showrunner",
+                   "--ref", "EMAIL-1").code == 0
+    assert (tmp_path / "legal" / "approvals.jsonl").exists()
+    result = run_cli("check", cut["cut"], *base, "--format", "json")
+    assert states(result)[("SH020_magicgen_comp_v002", "genai.video.magic")] == "approved"
+    face = next(f for f in json.loads(result.out)["findings"] if f["clip"] == "SH040_faceswapx_v001")
+    assert face["approval"]["required"] == ["legal"]
+    refused = run_cli("approve", cut["cut"], *base, "--shot", "SH020", "--by", "E", "--role", "producer_x",
+                      "--ref", "R")
+    assert refused.code == 2 and "unknown role 'producer_x'" in refused.err
+    (tmp_path / "genflag.toml").write_text('[approvals.require]\n"likeness.*" = ["lgal"]\n', encoding="utf-8")
+    broken = run_cli("check", cut["cut"], *base)
+    assert broken.code == 2 and broken.err.strip() == \
+        f"{tmp_path / 'genflag.toml'}:genflag.approvals: error: approvals.require.likeness.*: unknown role 'lgal'; " \
+        "did you mean 'legal'?"

@@ -1,7 +1,7 @@
 """Who may approve what: the ``[approvals]`` policy of the project configuration.
 
 ``require`` maps a key to the roles whose approval a finding needs, every one of them (an entry
-``"producer|showrunner"`` is met by either). A key is an approval trigger (``final_deliverable``,
+``"producer|showrunner"`` is met by either); each must be one of ``roles``. A key is an approval trigger (``final_deliverable``,
 ``talent_likeness``, ``personal_data``, ``third_party_ip``), a category or category glob
 (``generative.video``, ``likeness.*``), or ``*`` (every finding that requires approval). A finding
 needs the union of the roles of every key it matches. ``roles`` lists the roles that exist; a
@@ -105,15 +105,14 @@ def _requirements(raw: dict[str, Iterable[str]]) -> dict[str, list[Requirement]]
 
 
 def _check(policy: ApprovalPolicy, roles_given: bool, source: str) -> None:
-    named = {role for requirements in policy.require.values() for r in requirements for role in r.roles}
-    if not roles_given:
-        policy.roles = tuple(dict.fromkeys([*DEFAULT_ROLES, *sorted(named)]))
+    """Every role ``require`` names must be a known role (a typo would make a requirement unmeetable)."""
     for key, requirements in policy.require.items():
         for requirement in requirements:
             for role in requirement.roles:
                 if role not in policy.roles:
                     close = get_close_matches(role, list(policy.roles), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = f"; did you mean {close[0]!r}?" if close else \
+                        ("" if roles_given else "; list your roles in approvals.roles")
                     raise ConfigError(f"approvals.require.{key}: unknown role {role!r}{hint}", source)
             if not requirement.roles:
                 raise ConfigError(f"approvals.require.{key}: empty role", source)

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import GenflagError
 from ..findings import RunResult
 from .apply import ApprovalInputs
-from .ledger import read_ledger, record_problem
+from .ledger import Ledger, read_ledger, record_problem
 from .model import ApprovalRecord
 from .policy import ApprovalPolicy
 
@@ -25,12 +25,12 @@ class ApprovalSourceFailed(GenflagError):
 
 
 def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
-                source_names: Sequence[str] = (), source_options: Callable[[str], dict[str, Any]] = lambda n: {}
-                ) -> ApprovalInputs:
-    """Read the ledger (verified) and every named source for a checked run."""
+                source_names: Sequence[str] = (), source_options: Callable[[str], dict[str, Any]] = lambda n: {},
+                ledger: Ledger | None = None) -> ApprovalInputs:
+    """Read the ledger (verified; ``ledger``: already read) and every named source for a checked run."""
     inputs = ApprovalInputs(policy)
     if ledger_path:
-        inputs.ledger = read_ledger(ledger_path, policy.roles, missing_ok=True)
+        inputs.ledger = ledger or read_ledger(ledger_path, policy.roles, missing_ok=True)
         if not os.path.exists(ledger_path):
             inputs.warnings.append(f"{ledger_path}: warning: the approvals ledger does not exist yet: "
                                    "no approval is recorded (`genflag approve` creates it)")

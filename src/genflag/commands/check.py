@@ -24,7 +24,7 @@ from .common import (
     fail_on,
     jobs_option,
 )
-from .post_check import run_post_check
+from .post_check import preflight, run_post_check
 from .progress import progress_reporter
 
 
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines, excludes(args))
     if not paths:
         raise UsageError("no timelines found in the given inputs")
+    preflight(args)
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args, scan_beside_read=len(selected) == 1 and jobs > 1)

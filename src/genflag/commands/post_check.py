@@ -81,13 +81,22 @@ def media_options(args: argparse.Namespace) -> Any:
     return MediaOptions(roots=media_roots(args), cache_dir=effective(args, "cache_dir", None)[0])
 
 
+def preflight(args: argparse.Namespace) -> None:
+    """Verify the role policy and the ledger before a check: a broken ledger fails at once, exit 2."""
+    from ..approvals.ledger import read_ledger
+    path = ledger_path(args)
+    rules = policy(args)
+    if path:
+        args._approval_ledger = read_ledger(path, rules.roles, missing_ok=True)
+
+
 def approval_inputs(args: argparse.Namespace, run: RunResult) -> Any:
     """Read the ledger (verified) and the approvals sources for a checked run."""
     from ..approvals.sources import load_inputs
     from .common import project_config
     config = project_config(args)
     return load_inputs(run, policy(args), ledger_path(args), source_names(args),
-                       lambda name: dict(config.get(name) or {}))
+                       lambda name: dict(config.get(name) or {}), getattr(args, "_approval_ledger", None))
 
 
 def apply_approval_step(args: argparse.Namespace, run: RunResult) -> Any:

@@ -66,6 +66,8 @@ def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
     as_of = parse_as_of(args.as_of)
     if args.from_json and args.timelines:
         raise UsageError("give timelines or --from-json, not both")
+    from ..commands.post_check import preflight
+    preflight(args)
     if args.from_json:
         run = read_run_json(args.from_json)
         layouts = _reread_layouts(run, args) if want_layouts else {}
