@@ -202,3 +202,29 @@ def test_a_configured_policy_maps_categories_and_triggers_to_roles_with_alternat
 def test_a_policy_naming_an_unknown_role_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"approvals.require.likeness.\*: unknown role 'lgal'; did you mean 'legal'"):
         load_policy({"roles": ["producer", "legal"], "require": {"likeness.*": ["lgal"]}}, "genflag.toml:approvals")
+
+
+def test_a_reread_schema_validates_only_lines_it_has_not_validated_unchanged_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from genflag import schemas_util
+    path = tmp_path / "l.jsonl"
+    write_ledger(path, [record(f"SH0{n}0") for n in range(5)])
+    calls: list[int] = []
+    real = schemas_util.validator("approval.schema.json")
+
+    class Counting:
+        def iter_errors(self, data):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return real.iter_errors(data)
+    monkeypatch.setattr(schemas_util, "validator", lambda name: Counting())
+    read_ledger(str(path))
+    assert len(calls) == 5
+    read_ledger(str(path))
+    assert len(calls) == 5  # unchanged: no line validated again, the chain still verified
+    append_record(str(path), record("SH090"), DEFAULT_ROLES)
+    assert len(calls) == 6  # the new record, before it is appended (the lines before it: validated already)
+    read_ledger(str(path))
+    assert len(calls) == 7  # only the new line
+    path.write_bytes(path.read_bytes().replace(b"SH010", b"SH011", 1))
+    with pytest.raises(LedgerError, match=r":2: error: record changed"):
+        read_ledger(str(path))

@@ -67,11 +67,48 @@ def read_ledger(path: str, roles: Collection[str] | None = None, missing_ok: boo
     if lines[-1]:
         raise LedgerError("incomplete last line (no newline: a write was cut off, or the file was edited)",
                           f"{path}:{len(lines)}")
+    validated, offset = _validated_prefix(path, data), 0
     for number, raw in enumerate(lines[:-1], start=1):
-        record, digest = parse_line(raw, f"{path}:{number}", ledger.head, roles)
+        offset += len(raw) + 1
+        record, digest = parse_line(raw, f"{path}:{number}", ledger.head, roles, schema=offset > validated)
         ledger.records.append(record)
         ledger.head = digest
+    if validated < len(data):
+        _remember_valid(path, data)
     return ledger
+
+
+def _stamp(path: str) -> str:
+    """Where the size and digest of a ledger's schema-validated bytes are remembered (the cache)."""
+    from ..schemas_util import load_schema
+    from ..user_cache import user_cache_dir
+    key = json.dumps([os.path.abspath(path), load_schema(SCHEMA_NAME)], sort_keys=True)
+    return user_cache_dir("ledgers", hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
+
+
+def _validated_prefix(path: str, data: bytes) -> int:
+    """How many leading bytes of the ledger passed schema validation before, unchanged since (0: none).
+
+    Only the slow schema validation is skipped for them: every line's JSON, chain and hash are
+    verified on every read. An append-only ledger re-validates only its new lines.
+    """
+    try:
+        with open(_stamp(path), encoding="utf-8") as handle:
+            cached = json.load(handle)
+        size, digest = int(cached["size"]), str(cached["digest"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+    return size if size <= len(data) and hashlib.sha256(data[:size]).hexdigest() == digest else 0
+
+
+def _remember_valid(path: str, data: bytes) -> None:
+    stamp = _stamp(path)
+    try:
+        os.makedirs(os.path.dirname(stamp), exist_ok=True)
+        with open(stamp, "w", encoding="utf-8") as handle:
+            json.dump({"size": len(data), "digest": hashlib.sha256(data).hexdigest()}, handle)
+    except OSError:
+        pass  # a read-only cache costs only time
 
 
 def _read_bytes(path: str, missing_ok: bool) -> bytes:
@@ -88,10 +125,14 @@ def _read_bytes(path: str, missing_ok: bool) -> bytes:
         raise LedgerError(f"cannot read the approvals ledger: {exc.strerror or exc}", path) from None
 
 
-def parse_line(raw: bytes, where: str, prev: str, roles: Collection[str] | None = None) -> tuple[ApprovalRecord, str]:
-    """Parse and verify one ledger line against the previous line's hash; return (record, its hash)."""
+def parse_line(raw: bytes, where: str, prev: str, roles: Collection[str] | None = None,
+               schema: bool = True) -> tuple[ApprovalRecord, str]:
+    """Parse and verify one ledger line against the previous line's hash; return (record, its hash).
+
+    ``schema``: validate against the JSON Schema (False only for lines validated before, unchanged).
+    """
     data = _json_object(raw, where)
-    problem = record_problem(data, chained=True)
+    problem = record_problem(data, chained=True, schema=schema)
     if problem:
         raise LedgerError(problem, where)
     if data["prev"] != prev:
@@ -101,7 +142,10 @@ def parse_line(raw: bytes, where: str, prev: str, roles: Collection[str] | None 
         raise LedgerError("record changed after it was written: its content does not match its hash", where)
     if roles is not None:
         _check_role(data["by"]["role"], roles, where)
-    return ApprovalRecord.from_dict(data, where), data["hash"]
+    try:
+        return ApprovalRecord.from_dict(data, where), data["hash"]
+    except (KeyError, TypeError, ValueError) as exc:  # only reachable if the validity cache was tampered with
+        raise LedgerError(f"malformed record: {type(exc).__name__}: {exc}", where) from None
 
 
 def _json_object(raw: bytes, where: str) -> dict[str, Any]:
@@ -122,10 +166,11 @@ def _json_object(raw: bytes, where: str) -> dict[str, Any]:
     return data
 
 
-def record_problem(data: dict[str, Any], chained: bool = False) -> str | None:
+def record_problem(data: dict[str, Any], chained: bool = False, schema: bool = True) -> str | None:
     """The first problem of a record's form (schemas/approval.schema.json and the rules it cannot say)."""
     from ..schemas_util import validator
-    errors = sorted(validator(SCHEMA_NAME).iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.message)))
+    errors = sorted(validator(SCHEMA_NAME).iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.message))) \
+        if schema else []
     if errors:
         return _readable(errors[0])
     if chained and ("prev" not in data or "hash" not in data):
