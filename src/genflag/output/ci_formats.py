@@ -72,14 +72,19 @@ class GithubOutput(OutputFormat):
     LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
     def render(self, run: RunResult, stream: IO[str]) -> None:
-        """Write one annotation per open finding and per unreadable timeline, then a summary notice."""
+        """Write one annotation per failing finding (a notice per approved one, naming who approved it) and per
+        unreadable timeline, then a summary notice."""
         for result in run.results:
             for error in result.errors:
                 stream.write(f"::error file={_escape_property(result.path)},title=genflag::{_escape_data(error)}\n")
-        for finding in _open(run.findings):
+        for finding in run.findings:
+            failing = finding.counts_toward_failure()
+            if not failing and (finding.approval or {}).get("state") != "approved":
+                continue  # an editor-cleared finding that needs no approval: only counted in the summary
             title = f"{finding.rule} ({finding.track}@{finding.record_in})" if finding.record_in else finding.rule
             message = f"{one_line(finding.clip, 120)}: {finding.message}{status_suffix(finding)}"
-            stream.write(f"::{self.LEVELS[finding.severity]} file={_escape_property(finding.timeline)},"
+            level = self.LEVELS[finding.severity] if failing else "notice"  # approved: a notice saying by whom
+            stream.write(f"::{level} file={_escape_property(finding.timeline)},"
                          f"title={_escape_property(title)}::{_escape_data(message)}\n")
         stream.write(f"::notice title=genflag::{_escape_data(format_summary(run))}\n")
 
