@@ -279,3 +279,23 @@ def test_the_ledger_and_the_role_policy_come_from_genflag_toml(run_cli, cut, tmp
     assert broken.code == 2 and broken.err.strip() == \
         f"{tmp_path / 'genflag.toml'}:genflag.approvals: error: approvals.require.likeness.*: unknown role 'lgal'; " \
         "did you mean 'legal'?"
+
+
+def test_every_report_prints_the_ledger_head_so_a_later_edit_shows(run_cli, cut, tmp_path: Path) -> None:
+    approve(run_cli, cut, "--shot", "SH020", *PRODUCER)
+    head = line_data(Path(cut["ledger"]))[-1]["hash"]
+    for name in ("r.html", "r.md", "r.json", "r.csv"):
+        result = run_cli("report", cut["cut"], "--no-default-rules", "--rules", cut["rules"], "--approvals",
+                         cut["ledger"], "-o", tmp_path / name)
+        assert result.code == 0
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        if name != "r.csv":
+            assert head in text, name
+    assert json.loads((tmp_path / "r.json").read_text())["approvals"]["ledger"]["head"] == head
+    import csv
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    sh020 = next(r for r in rows if r["clip"] == "SH020_magicgen_comp_v002")
+    assert (sh020["approval"], sh020["approved_by"], sh020["approval_ref"]) == \
+        ("approved", "A. Producer (producer)", "LEGAL-118")
+    text = run_cli("check", cut["cut"], "--no-default-rules", "--rules", cut["rules"], "--approvals", cut["ledger"]).out
+    assert text.splitlines()[-1] == f"approvals: ledger {cut['ledger']} (1 record(s), head {head})"

@@ -60,11 +60,13 @@ class _MediaCheck:
         self._current: dict[tuple[str, str | None, str | None], CurrentMedia | str] = {}
 
     def hasher(self) -> Hasher:
+        """The Hasher, opened (with its on-disk cache) on first use only."""
         if self._hasher is None:
             self._hasher = Hasher(self.options.cache_dir, self.options.use_cache)
         return self._hasher
 
     def close(self) -> None:
+        """Close the Hasher if one was opened."""
         if self._hasher is not None:
             self._hasher.close()
 
@@ -82,6 +84,7 @@ class _MediaCheck:
     def status_for(self, finding: Finding) -> Any:
         """The MediaStatus callable of one finding."""
         def status(record: ApprovalRecord) -> str:
+            """same, changed, unbound or unverified: reason."""
             if record.unbound:
                 return "unbound"
             media = self.current(finding)

@@ -16,7 +16,7 @@ from difflib import get_close_matches
 from typing import Any, cast
 
 from ..findings import Finding, RunResult
-from .measures import EXCLUDED_STATUSES, disclosed, is_temp, needs_disclosure, screen_seconds
+from .measures import EXCLUDED_STATUSES, disclosed, is_temp, screen_seconds
 from .model import clip_key, format_duration, shot_of, sorted_findings
 from .text import plain
 
