@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..findings import Finding, RunResult
-from .fingerprint import CurrentMedia, FingerprintError, Hasher, resolve_media
-from .ledger import Ledger
 from .matching import RecordIndex
 from .model import ApprovalRecord
 from .policy import ApprovalPolicy, describe, triggers_of
 from .state import decide
+
+if TYPE_CHECKING:  # hashing and the ledger are imported only when a record is in use
+    from .fingerprint import CurrentMedia, Hasher
+    from .ledger import Ledger
 
 
 @dataclass
@@ -62,6 +64,7 @@ class _MediaCheck:
     def hasher(self) -> Hasher:
         """The Hasher, opened (with its on-disk cache) on first use only."""
         if self._hasher is None:
+            from .fingerprint import Hasher
             self._hasher = Hasher(self.options.cache_dir, self.options.use_cache)
         return self._hasher
 
@@ -72,6 +75,7 @@ class _MediaCheck:
 
     def current(self, finding: Finding) -> CurrentMedia | str:
         """The finding's media now, or why it cannot be read."""
+        from .fingerprint import FingerprintError, resolve_media
         key = (finding.timeline, finding.media, finding.media_path)
         if key not in self._current:
             base = os.path.dirname(os.path.abspath(finding.timeline)) if finding.timeline else None
@@ -87,6 +91,7 @@ class _MediaCheck:
             """same, changed, unbound or unverified: reason."""
             if record.unbound:
                 return "unbound"
+            from .fingerprint import FingerprintError
             media = self.current(finding)
             if isinstance(media, str):
                 return f"unverified: {media}"

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from ..user_cache import user_cache_dir
 from .model import MediaPrint
+
+if TYPE_CHECKING:
+    import sqlite3
 
 CHUNK = 1 << 20
 RACY_SECONDS = 2.0
@@ -119,6 +121,7 @@ class Hasher:
     def _cached(self, key: tuple[str, int, int]) -> str | None:
         if self._db is None:
             return None
+        import sqlite3
         try:
             row = self._db.execute("SELECT sha256 FROM hashes WHERE path = ? AND size = ? AND mtime_ns = ?",
                                    key).fetchone()
@@ -129,6 +132,7 @@ class Hasher:
     def _store(self, key: tuple[str, int, int], digest: str) -> None:
         if self._db is None:
             return
+        import sqlite3
         try:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?)", (*key, digest))
@@ -197,7 +201,9 @@ def _stat(path: str) -> os.stat_result:
     return st
 
 
-def _open_cache(cache_dir: str | None) -> sqlite3.Connection | None:
+def _open_cache(cache_dir: str | None) -> Any:
+    """The hash cache (a sqlite3 connection), or None when it cannot be opened."""
+    import sqlite3
     folder = cache_dir or user_cache_dir()
     try:
         os.makedirs(folder, exist_ok=True)

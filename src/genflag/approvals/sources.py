@@ -14,10 +14,14 @@ from typing import Any
 
 from ..errors import GenflagError
 from ..findings import RunResult
+from typing import TYPE_CHECKING
+
 from .apply import ApprovalInputs
-from .ledger import Ledger, read_ledger, record_problem
 from .model import ApprovalRecord
 from .policy import ApprovalPolicy
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 
 class ApprovalSourceFailed(GenflagError):
@@ -30,6 +34,7 @@ def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
     """Read the ledger (verified; ``ledger``: already read) and every named source for a checked run."""
     inputs = ApprovalInputs(policy)
     if ledger_path:
+        from .ledger import read_ledger
         inputs.ledger = ledger or read_ledger(ledger_path, policy.roles, missing_ok=True)
         if not os.path.exists(ledger_path):
             inputs.warnings.append(f"{ledger_path}: warning: the approvals ledger does not exist yet: "
@@ -67,6 +72,7 @@ def _validated(name: str, data: Any, number: int) -> ApprovalRecord:
     where = f"{name}: record {number}"
     if not isinstance(data, dict):
         raise ApprovalSourceFailed(f"not a record but {type(data).__name__}", where)
+    from .ledger import record_problem
     data = {**data, "source": data.get("source") or name}
     problem = record_problem(data)
     if problem:
