@@ -186,12 +186,15 @@ def test_every_badge_fits_its_cell_and_a_cleared_finding_is_not_drawn_as_an_erro
         const pill = p.getBoundingClientRect(), cell = p.closest('td').getBoundingClientRect();
         const style = getComputedStyle(p.closest('td'));
         return {text: p.textContent, left: pill.left, right: pill.right, cellLeft: cell.left + parseFloat(style.paddingLeft),
-                cellRight: cell.right - parseFloat(style.paddingRight), color: getComputedStyle(p).color};
+                cellRight: cell.right - parseFloat(style.paddingRight), color: getComputedStyle(p).color,
+                height: pill.height};
     })""")
     opened.close()
     assert len(boxes) == 2 * 7 + 1  # severity and approval on every row, consent on the likeness row
     overflowing = [b for b in boxes if b["left"] < b["cellLeft"] - 0.5 or b["right"] > b["cellRight"] + 0.5]
     assert overflowing == []
+    broken_words = [b["text"] for b in boxes if " " not in b["text"] and b["height"] > 22]  # one line is ~17 px
+    assert broken_words == []
     error_red = "rgb(180, 35, 24)"
     texts = {b["text"]: b["color"] for b in boxes}
     assert texts["cleared"] != error_red and texts["approved"] != error_red

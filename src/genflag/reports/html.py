@@ -50,8 +50,8 @@ CONSENT_LABELS = {"unchecked": "not checked", "out_of_scope": "out of scope"}
 TITLE_LIMIT = 2000
 #: Findings table columns and their widths in pixels (a fixed layout keeps hostile names from squeezing columns).
 TABLE_COLUMNS = (("In / out", 100), ("Shot", 100), ("Clip / media", 150), ("Track", 60),
-                 ("Tool / vendor", 116), ("Category", 124), ("Severity", 80), ("Requires", 92),
-                 ("Approval", 88), ("Consent", 104), ("Rule / evidence", 166))
+                 ("Tool / vendor", 116), ("Category", 124), ("Severity", 90), ("Requires", 92),
+                 ("Approval", 96), ("Consent", 104), ("Rule / evidence", 148))
 
 
 def e(value: object, limit: int | None = NAME_LIMIT) -> str:

@@ -48,7 +48,7 @@ table.findings tr.hl td{background:#eaf1ff}
 .evidence b{color:var(--ink);font-weight:600}
 .evidence code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--ink)}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;background:#eaecf0;color:#344054}
-table.findings .pill{white-space:normal;max-width:100%;overflow-wrap:anywhere;line-height:1.3}
+table.findings .pill{white-space:normal;max-width:100%;overflow-wrap:break-word;line-height:1.3;padding:1px 5px;font-size:11.5px}
 .sev-error{background:#fee4e2;color:var(--err)}
 .sev-warning{background:#fef0c7;color:var(--warn)}
 .ap-pending,.con-unchecked{background:#fef0c7;color:var(--warn)}
