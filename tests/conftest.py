@@ -19,6 +19,12 @@ EXAMPLES = REPO / "examples"
 DEMO = EXAMPLES / "demo_cut.otio"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that fork this process first: later tests (a Dask cluster, a tracker server)
+    leave threads behind, and a process with threads does not fork (isolation.can_fork)."""
+    items.sort(key=lambda item: item.get_closest_marker("needs_fork") is None)
+
+
 def corpus_dir(kind: str) -> Path:
     """Return ../shared/corpus/<kind>, or skip the test with the reason."""
     folder = CORPUS / kind

@@ -82,17 +82,33 @@ def test_when_only_warnings_and_fail_on_error_then_exit_zero(run_cli, tmp_path: 
     assert check(run_cli, path, "--rules", rules).code == 0
 
 
-def test_when_clip_marked_cleared_then_reported_but_not_failing(run_cli, tmp_path: Path, rules: str) -> None:
-    clip = make_clip("SH020_magicgen_v1", metadata={"genflag": {"review": {"status": "cleared", "by": "Ann"}}})
+def test_when_clip_marked_cleared_then_a_finding_needing_no_approval_is_cleared(run_cli, tmp_path: Path,
+                                                                              rules: str) -> None:
+    clip = make_clip("SH030_up", metadata={"studio": {"note": "upscaled"},
+                                           "genflag": {"review": {"status": "cleared", "by": "Ann"}}})
     path = write_otio(make_timeline(("V1", [clip])), tmp_path / "c.otio")
-    result = check(run_cli, path, "--rules", rules)
+    result = check(run_cli, path, "--rules", rules, "--fail-on", "warning")
     assert result.code == 0 and "(cleared by Ann)" in result.out and "1 cleared" in result.out
 
 
-def test_when_marker_says_genflag_cleared_then_cleared(run_cli, tmp_path: Path, rules: str) -> None:
+def test_when_clip_marked_cleared_then_a_finding_needing_approval_still_fails_as_pending(
+        run_cli, tmp_path: Path, rules: str) -> None:
+    clip = make_clip("SH020_magicgen_v1", metadata={"genflag": {"review": {"status": "cleared", "by": "Ann"}}})
+    path = write_otio(make_timeline(("V1", [clip])), tmp_path / "c.otio")
+    result = check(run_cli, path, "--rules", rules)
+    assert result.code == 1 and "(editor review: cleared by Ann; not a written approval)" in result.out
+    assert "[approval: pending: needs approval by producer]" in result.out and "1 error" in result.out
+
+
+def test_when_marker_says_genflag_cleared_then_the_review_is_recorded_apart_from_approval(
+        run_cli, tmp_path: Path, rules: str) -> None:
     clip = make_clip("SH020_magicgen_v1", markers=[("GENFLAG CLEARED", "ok per legal")])
     path = write_otio(make_timeline(("V1", [clip])), tmp_path / "m.otio")
-    assert check(run_cli, path, "--rules", rules, "--format", "json").code == 0
+    result = check(run_cli, path, "--rules", rules, "--format", "json")
+    finding = json.loads(result.out)["findings"][0]
+    assert (finding["status"], finding["review"]["source"], finding["approval"]["state"]) == \
+        ("cleared", "marker", "pending")
+    assert result.code == 1
 
 
 BAD_INPUTS = {

@@ -10,9 +10,12 @@ import pytest
 
 from genflag.isolation import Limits, TaskFailed, can_fork, parse_size, run_isolated, run_many
 
+pytestmark = pytest.mark.needs_fork  # collected first (conftest.py): no other test's threads yet
+
+
 @pytest.fixture(autouse=True)
 def _forkable() -> None:
-    """Checked when each test runs: a test run leaves threads behind (a Dask cluster, a server)."""
+    """Checked when each test runs (a test run may have left threads behind)."""
     if not can_fork():
         pytest.skip("isolation needs fork: POSIX and a process with one thread")
 

@@ -147,3 +147,55 @@ def test_the_policy_blocks_markup_even_if_escaping_failed(browser: Any, report_f
         results[name] = opened.evaluate("typeof window.__pwned")
         opened.close()
     assert results == {"with": "undefined", "without": "number"}  # the control shows the probe can fail
+
+
+def approval_run() -> Any:
+    """A run with every badge a producer sees: failing, approved, editor-cleared, stale, rejected, not required."""
+    from genflag.findings import RunResult, TimelineResult
+
+    def approval(state: str, summary: str) -> dict[str, Any]:
+        return {"state": state, "summary": summary, "required": ["producer"], "missing": [], "not_counted": [],
+                "decisions": [{"decision": "approved", "by": "A. Producer", "role": "producer", "ref": "LEGAL-118",
+                               "at": "2026-11-02T10:00:00Z", "media": "same" if state == "approved" else "changed"}]}
+    findings = [
+        samples.finding("SH010_open", start=0, clip_index=0, approval=approval("pending", "needs approval by producer")),
+        samples.finding("SH020_approved", start=48, clip_index=1, approval=approval("approved", "approved")),
+        samples.finding("SH030_cleared_by_editor", start=96, clip_index=2, status="cleared", requires=[],
+                        severity="error", review={"status": "cleared", "by": "Ed"},
+                        approval={"state": "not_required"}),
+        samples.finding("SH040_stale", start=144, clip_index=3, approval=approval("stale", "media changed")),
+        samples.finding("SH050_rejected", start=192, clip_index=4, approval=approval("rejected", "rejected")),
+        samples.finding("SH060_warning_cleared", start=240, clip_index=5, status="cleared", severity="warning",
+                        requires=[], category="ml.upscale", approval={"state": "not_required"}),
+        samples.finding("SH070_likeness", start=288, clip_index=6, category="likeness.face_swap",
+                        captures={"performer": "Jane Doe", "consent": "out_of_scope", "consent_record": "C-1"},
+                        approval=approval("pending", "needs approval by legal and producer")),
+    ]
+    return RunResult(results=[TimelineResult(path="/shows/ep101/EP101_cut.otio", findings=findings, clips=9,
+                                             timelines=1)], checked_at="2026-09-01T10:00:00+00:00")
+
+
+@pytest.mark.parametrize("width", [1024, 1400, 1920])
+def test_every_badge_fits_its_cell_and_a_cleared_finding_is_not_drawn_as_an_error(
+        browser: Any, tmp_path: Path, width: int) -> None:
+    path = tmp_path / "badges.html"
+    path.write_text(render_html(approval_run(), {"generated_at": "2026-09-01T12:00:00+00:00"}), encoding="utf-8")
+    opened = browser.new_page(viewport={"width": width, "height": 1000})
+    opened.goto(path.as_uri())
+    boxes = opened.eval_on_selector_all("table.findings td .pill", """pills => pills.map(p => {
+        const pill = p.getBoundingClientRect(), cell = p.closest('td').getBoundingClientRect();
+        const style = getComputedStyle(p.closest('td'));
+        return {text: p.textContent, left: pill.left, right: pill.right, cellLeft: cell.left + parseFloat(style.paddingLeft),
+                cellRight: cell.right - parseFloat(style.paddingRight), color: getComputedStyle(p).color,
+                height: pill.height};
+    })""")
+    opened.close()
+    assert len(boxes) == 2 * 7 + 1  # severity and approval on every row, consent on the likeness row
+    overflowing = [b for b in boxes if b["left"] < b["cellLeft"] - 0.5 or b["right"] > b["cellRight"] + 0.5]
+    assert overflowing == []
+    broken_words = [b["text"] for b in boxes if " " not in b["text"] and b["height"] > 22]  # one line is ~17 px
+    assert broken_words == []
+    error_red = "rgb(180, 35, 24)"
+    texts = {b["text"]: b["color"] for b in boxes}
+    assert texts["cleared"] != error_red and texts["approved"] != error_red
+    assert texts["error"] == error_red and texts["stale"] == error_red

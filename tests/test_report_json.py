@@ -58,7 +58,7 @@ def test_total_is_the_sum_of_the_timelines() -> None:
     assert doc["total"]["findings"] == sum(t["summary"]["findings"] for t in doc["timelines"]) == 8
     assert doc["total"]["clips"] == 42
     assert doc["timelines"][1]["summary"]["findings"] == 0
-    assert doc["total"]["by_severity"] == {"info": 0, "warning": 0, "error": 7, "cleared": 1}
+    assert doc["total"]["by_severity"] == {"info": 0, "warning": 0, "error": 7, "cleared": 1, "approved": 0}
     assert doc["total"]["by_consent"] == {"unchecked": 2}
 
 

@@ -29,6 +29,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "assets": "genflag.assets.publish:AssetWriter",
     },
     "rulepack": {},
+    "approvals": {},  # sources of written approvals other than the ledger (plugins, e.g. kitsu)
 }
 
 

@@ -23,6 +23,8 @@ COMMANDS = {
     "report": "genflag.commands.report", "credits": "genflag.commands.credits",
     "publish": "genflag.commands.publish", "merge": "genflag.commands.merge",
     "config": "genflag.commands.config_cmd", "plugins": "genflag.commands.plugins_cmd",
+    "approve": "genflag.commands.approve", "approvals": "genflag.commands.approvals_cmd",
+    "deliver": "genflag.commands.deliver",
 }
 #: Subcommand modules, each with add_parser(subparsers), in the order help lists them.
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

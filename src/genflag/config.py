@@ -104,4 +104,9 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     for key in PATH_LIST_KEYS:
         if key in values:
             values[key] = [str(base / os.path.expanduser(p)) for p in values[key]]
+    approvals = values.get("approvals")
+    if isinstance(approvals, str):
+        values["approvals"] = str(base / os.path.expanduser(approvals))
+    elif isinstance(approvals, dict) and approvals.get("ledger"):
+        values["approvals"] = {**approvals, "ledger": str(base / os.path.expanduser(approvals["ledger"]))}
     return values

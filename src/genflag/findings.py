@@ -11,6 +11,10 @@ FINDINGS_SCHEMA_VERSION = 2
 #: Whether genflag read a clip's media (schemas/findings.schema.json $defs/media_state).
 MEDIA_STATES = ("read", "missing", "unreadable", "remote", "not_probed", "no_media")
 NOT_READ_STATES = ("missing", "unreadable", "remote")
+#: Written approval states (schemas/findings.schema.json finding.approval.state): approved never fails a
+#: check; pending, stale and rejected fail at the finding's severity whatever an editor's review says.
+APPROVAL_STATES = ("approved", "pending", "stale", "rejected", "not_required")
+FAILING_APPROVAL_STATES = ("pending", "stale", "rejected")
 
 
 @dataclass
@@ -68,8 +72,24 @@ class Finding:
         return (self.timeline, self.timeline_name, start, self.track, self.clip_index, self.rule)
 
     def counts_toward_failure(self) -> bool:
-        """Cleared findings are reported but never fail a check."""
+        """Whether this finding fails a check at its severity.
+
+        A written approval decides for a finding that requires one: approved never fails; pending,
+        stale and rejected always do, even when an editor marked the clip reviewed. Otherwise
+        (no approval needed, or approvals not applied) an editor's review clears it.
+        """
+        state = (self.approval or {}).get("state")
+        if state == "approved":
+            return False
+        if state in FAILING_APPROVAL_STATES:
+            return True
         return self.status == "open"
+
+    def outcome(self) -> str:
+        """The summary bucket: the severity when it fails, else 'approved' or 'cleared'."""
+        if self.counts_toward_failure():
+            return self.severity
+        return "approved" if (self.approval or {}).get("state") == "approved" else "cleared"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form described by schemas/findings.schema.json."""
@@ -126,6 +146,7 @@ class RunResult:
     elapsed: float = 0.0
     interrupted: bool = False
     shard: dict[str, Any] | None = None
+    approvals: dict[str, Any] | None = None  # where approvals came from: ledger path, records, head hash, sources
 
     @property
     def findings(self) -> list[Finding]:
@@ -138,12 +159,12 @@ class RunResult:
         return [e for r in self.results for e in r.errors]
 
     def severity_counts(self) -> dict[str, int]:
-        """Open findings per severity, plus a count of cleared ones."""
+        """Failing findings per severity, plus counts of approved and (editor-)cleared ones."""
         counts = {name: 0 for name in SEVERITIES}
         counts["cleared"] = 0
+        counts["approved"] = 0
         for finding in self.findings:
-            key = finding.severity if finding.counts_toward_failure() else "cleared"
-            counts[key] += 1
+            counts[finding.outcome()] += 1
         return counts
 
     def media_counts(self) -> dict[str, int]:
@@ -172,6 +193,8 @@ class RunResult:
                 "findings": [f.to_dict() for f in self.findings]}
         if self.shard is not None:
             data["shard"] = self.shard
+        if self.approvals is not None:
+            data["approvals"] = self.approvals
         return data
 
     @classmethod
@@ -181,4 +204,5 @@ class RunResult:
         return cls(results=[TimelineResult.from_dict(t) for t in data.get("timelines", [])],
                    rule_pack=dict(data.get("rule_pack", {})), checked_at=str(data.get("checked_at", "")),
                    elapsed=float(summary.get("elapsed_seconds", 0.0)),
-                   interrupted=bool(summary.get("interrupted", False)), shard=data.get("shard"))
+                   interrupted=bool(summary.get("interrupted", False)), shard=data.get("shard"),
+                   approvals=data.get("approvals"))

@@ -11,6 +11,7 @@ output             ``genflag.outputs``         renders a run to stdout (text, js
 report             ``genflag.reports``         writes a run to a report file (html, csv...)
 writer             ``genflag.writers``         publishes a run somewhere (asset manager, tracker)
 rulepack           ``genflag.rulepacks``       a function returning a path to a rule pack
+approvals          ``genflag.approvals``       reads written approvals from another system (tracker)
 =================  ==========================  ===============================================
 
 Set ``GENFLAG_NO_PLUGINS=1`` to ignore entry points (built-ins only) for reproducible runs.
@@ -31,12 +32,13 @@ from .walk import ClipPlace
 __all__ = [
     "Collector", "MediaProbe", "OutputFormat", "ReportFormat", "Writer", "WriterSummary",
     "RunContext", "ClipPlace", "Facts", "FactGroup", "Finding", "Evidence", "RunResult", "TimelineResult",
-    "registry", "PluginRegistry",
+    "registry", "PluginRegistry", "ApprovalSource", "ApprovalSourceError", "fingerprint_media",
 ]
 
 KIND_GROUPS = {
     "collector": "genflag.collectors", "probe": "genflag.probes", "output": "genflag.outputs",
     "report": "genflag.reports", "writer": "genflag.writers", "rulepack": "genflag.rulepacks",
+    "approvals": "genflag.approvals",
 }
 
 
@@ -139,6 +141,51 @@ class Writer:
     def publish(self, run: RunResult, options: dict[str, Any], dry_run: bool = False) -> WriterSummary:
         """Publish the findings; with dry_run, report what would change and change nothing."""
         raise NotImplementedError
+
+
+class ApprovalSourceError(Exception):
+    """An approvals source could not be read completely (unreachable, refused, half read).
+
+    genflag reports it on one line and exits 2: a partial read must never look like "no approvals".
+    """
+
+
+class ApprovalSource:
+    """Reads written approvals kept in another system, e.g. a production tracker (``--approvals-from NAME``).
+
+    ``read`` returns approval records as dicts in the form of schemas/approval.schema.json (without
+    ``prev`` and ``hash``), each with ``source`` (the plugin's name) and ``location`` (where it was
+    found, e.g. ``kitsu:SQ010/SH020 comment 3f2a...``). ``covers`` names the clips or shot of the run's
+    findings the record answers, and ``media`` the fingerprints the approver saw (see
+    ``genflag.approvals.fingerprint``). genflag validates every record, applies the ``[approvals]``
+    role policy, and compares fingerprints with the media now. Raise ApprovalSourceError when the
+    system cannot be read completely; never return a partial list. Anything worth saying that is
+    not an error (a shot with no review task) goes in ``self.warnings``: genflag prints it.
+    """
+
+    name = ""
+    description = ""
+    warnings: list[str] = []
+
+    def read(self, run: RunResult, options: dict[str, Any]) -> list[dict[str, Any]]:
+        """Return the approval records that answer the run's findings."""
+        raise NotImplementedError
+
+
+def fingerprint_media(finding: Finding, media_roots: Sequence[tuple[str, str]] = (),
+                      cache_dir: str | None = None) -> dict[str, Any] | None:
+    """The content fingerprint of the media a finding's clip uses now (schemas/approval.schema.json
+    ``media`` item), or None when it cannot be read (missing, remote, no media)."""
+    import os
+
+    from .approvals.fingerprint import FingerprintError, Hasher, resolve_media
+    base = os.path.dirname(os.path.abspath(finding.timeline)) if finding.timeline else None
+    try:
+        media = resolve_media(finding.media, finding.media_path, media_roots, base)
+        with Hasher(cache_dir) as hasher:
+            return hasher.fingerprint(media, finding.clip).to_dict()
+    except FingerprintError:
+        return None
 
 
 @dataclass

@@ -47,7 +47,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline")
     _io_options(strip)
     strip.add_argument("--adapter", help="OpenTimelineIO adapter for reading (default: by extension)")
-    strip.add_argument("--keep-review", action="store_true", help="keep editors' review marks (genflag.review)")
+    review = strip.add_mutually_exclusive_group()
+    review.add_argument("--keep-review", dest="keep_review", action="store_true", default=True,
+                        help="keep editors' review marks (genflag.review): the default")
+    review.add_argument("--drop-review", dest="keep_review", action="store_false",
+                        help="remove editors' review marks too (named on standard error)")
     strip.add_argument("--dry-run", action="store_true", help="print how many clips would change; write nothing")
     strip.set_defaults(run=run_strip)
 
@@ -154,6 +158,19 @@ def _clip_count(obj: Any) -> int:
     return len(clip_places(obj)) if hasattr(obj, "tracks") else 0
 
 
+def _say_reviews(reviews: list[str], kept: bool, dry_run: bool) -> None:
+    """Name the editors' review marks kept, or (loudly, on standard error) those dropped."""
+    if not reviews:
+        return
+    listed = "; ".join(reviews[:20]) + (f"; and {len(reviews) - 20} more" if len(reviews) > 20 else "")
+    if kept:
+        print(f"kept editors' review marks on {len(reviews)} clip(s): {listed}")
+        return
+    verb = "would drop" if dry_run else "DROPPED"
+    print(f"warning: {verb} editors' review marks (genflag.review) from {len(reviews)} clip(s): {listed}. "
+          "Written approvals are in the approvals ledger, never only in the timeline.", file=sys.stderr)
+
+
 def run_strip(args: argparse.Namespace) -> int:
     """Remove genflag's metadata and markers from IN, writing OUT."""
     out = _output_path(args)
@@ -164,7 +181,9 @@ def _strip(args: argparse.Namespace, out: str | None) -> int:
     source = _splice_source(args, out, args.adapter)
     obj = read_timeline(args.input, args.adapter)
     clips: dict[int, Any] = {}
-    changed = strip_object(obj, keep_review=args.keep_review, changed=clips)
+    reviews: list[str] = []
+    changed = strip_object(obj, keep_review=args.keep_review, changed=clips, reviews=reviews)
+    _say_reviews(reviews, args.keep_review, args.dry_run or out is None)
     if args.dry_run or out is None:
         print(f"{changed} clip(s) would change")
         return EXIT_OK

@@ -17,7 +17,6 @@ from ..plugins import registry
 from .common import (
     FAIL_ON,
     add_check_options,
-    apply_consent_registry,
     check_options,
     effective,
     excludes,
@@ -26,6 +25,7 @@ from .common import (
     jobs_option,
 )
 from ..output.text import unread_note
+from .post_check import preflight, run_post_check
 from .progress import progress_reporter
 
 
@@ -56,12 +56,13 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines, excludes(args))
     if not paths:
         raise UsageError("no timelines found in the given inputs")
+    preflight(args)
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args)
     result = _check(args, selected, options, jobs)
     result.shard = shard
-    apply_consent_registry(args, result)
+    run_post_check(args, result)
     _emit(output, result, args)
     return exit_code(result, fail_on(args, "error"))
 

@@ -49,6 +49,8 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
     from ..reports.source import add_consent_options
     add_consent_options(parser)
+    from .post_check import add_post_check_options
+    add_post_check_options(parser)
 
 
 def apply_consent_registry(args: argparse.Namespace, run: RunResult) -> None:
@@ -79,10 +81,16 @@ def effective(args: argparse.Namespace, key: str, default: Any, arg: str | None 
     return default, "default"
 
 
+def media_roots(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """--media-root remaps, then the configuration's media_roots."""
+    return [_root(spec) for spec in getattr(args, "media_root", None) or []] + \
+        list(project_config(args).get("media_roots", {}).items())
+
+
 def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     """Build CheckOptions from parsed arguments and the project configuration."""
     config = project_config(args)
-    roots = [_root(spec) for spec in args.media_root] + list(config.get("media_roots", {}).items())
+    roots = media_roots(args)
     rate = effective(args, "rate", None)[0]
     if rate is not None and not (0 < float(rate) < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {rate:g}")

@@ -59,9 +59,14 @@ def merge_parts(parts: list[dict[str, Any]], names: list[str]) -> RunResult:
         raise UsageError(f"missing shard(s) {', '.join(f'{i}/{count}' for i in missing)}")
     by_path = {t["path"]: t for data in parts for t in data["timelines"]}
     runs = [RunResult.from_dict(data) for data in parts]
+    heads = {json.dumps(r.approvals, sort_keys=True) for r in runs}
+    if len(heads) > 1:  # the ledger grew between shards: each part's findings say which approvals they saw
+        print("genflag merge: warning: the parts were checked against different approvals (ledger head or "
+              "sources); the merged result names the first part's", file=sys.stderr)
     return RunResult(results=[TimelineResult.from_dict(by_path[p]) for p in inputs],
                      rule_pack=runs[0].rule_pack, checked_at=min(r.checked_at for r in runs),
-                     elapsed=max(r.elapsed for r in runs), interrupted=any(r.interrupted for r in runs))
+                     elapsed=max(r.elapsed for r in runs), interrupted=any(r.interrupted for r in runs),
+                     approvals=runs[0].approvals)
 
 
 def run(args: argparse.Namespace) -> int:

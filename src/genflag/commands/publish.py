@@ -16,6 +16,7 @@ from ..pipeline import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
 from .common import add_check_options, check_options, parse_adapter_args, project_config
+from .post_check import run_post_check
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise UsageError("no timelines found in the given inputs")
     result = Checker(check_options(args)).check_paths(paths)
+    run_post_check(args, result)
     for message in result.errors:
         print(message, file=sys.stderr)
     summary = writer.publish(result, options, dry_run=args.dry_run)

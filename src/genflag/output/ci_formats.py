@@ -9,7 +9,8 @@ from typing import IO
 from ..findings import Finding, RunResult
 from ..plugins import OutputFormat
 from .safe_text import one_line
-from .text import format_finding, format_summary
+from .status_text import approval_words
+from .text import format_finding, format_summary, status_suffix
 
 
 class JunitOutput(OutputFormat):
@@ -29,17 +30,23 @@ class JunitOutput(OutputFormat):
                 ET.SubElement(case, "error", message=_xml_text(error)).text = _xml_text(error)
             for finding in _open(result.findings):
                 failure = ET.SubElement(case, "failure", type=finding.severity,
-                                        message=_xml_text(f"{finding.rule}: {finding.message}"))
+                                        message=_xml_text(f"{finding.rule}: {finding.message}{_approval(finding)}"))
                 failure.text = _xml_text(format_finding(finding))
-            cleared = [f for f in result.findings if f.status == "cleared"]
-            if cleared:
-                ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in cleared))
+            passed = [f for f in result.findings if not f.counts_toward_failure()]
+            if passed:
+                ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in passed))
         stream.write(ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True))
         stream.write("\n")
 
 
 def _open(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.status == "open"]
+    """The findings that fail the check (open, or needing an approval that is pending, stale or rejected)."""
+    return [f for f in findings if f.counts_toward_failure()]
+
+
+def _approval(finding: Finding) -> str:
+    words = approval_words(finding)
+    return f" [approval: {words}]" if words else ""
 
 
 def _xml_text(text: str) -> str:
@@ -65,14 +72,19 @@ class GithubOutput(OutputFormat):
     LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
     def render(self, run: RunResult, stream: IO[str]) -> None:
-        """Write one annotation per open finding and per unreadable timeline, then a summary notice."""
+        """Write one annotation per failing finding (a notice per approved one, naming who approved it) and per
+        unreadable timeline, then a summary notice."""
         for result in run.results:
             for error in result.errors:
                 stream.write(f"::error file={_escape_property(result.path)},title=genflag::{_escape_data(error)}\n")
-        for finding in _open(run.findings):
+        for finding in run.findings:
+            failing = finding.counts_toward_failure()
+            if not failing and (finding.approval or {}).get("state") != "approved":
+                continue  # an editor-cleared finding that needs no approval: only counted in the summary
             title = f"{finding.rule} ({finding.track}@{finding.record_in})" if finding.record_in else finding.rule
-            message = f"{one_line(finding.clip, 120)}: {finding.message}"
-            stream.write(f"::{self.LEVELS[finding.severity]} file={_escape_property(finding.timeline)},"
+            message = f"{one_line(finding.clip, 120)}: {finding.message}{status_suffix(finding)}"
+            level = self.LEVELS[finding.severity] if failing else "notice"  # approved: a notice saying by whom
+            stream.write(f"::{level} file={_escape_property(finding.timeline)},"
                          f"title={_escape_property(title)}::{_escape_data(message)}\n")
         stream.write(f"::notice title=genflag::{_escape_data(format_summary(run))}\n")
 

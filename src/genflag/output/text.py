@@ -4,45 +4,49 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..findings import NOT_READ_STATES, Finding, RunResult, TimelineResult
+from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import OutputFormat
 from .safe_text import one_line
+from .status_text import approval_words, approvals_summary, consent_words, media_summary, media_words, review_words
 
 
 def format_finding(finding: Finding) -> str:
-    """Render `file:TRACK@IN-OUT: severity: clip: message [rule]`."""
+    """Render `file:TRACK@IN-OUT: severity: clip: message (rule) [context] [approval: ...] [consent: ...]`."""
     where = finding.timeline
     if finding.track or finding.record_in:
         where += f":{one_line(finding.track, 40)}"
     if finding.record_in:
         where += f"@{finding.record_in}-{finding.record_out}"
-    status = f" (cleared by {finding.review.get('by') or 'editor'})" if finding.status == "cleared" and finding.review \
-        else (" (cleared)" if finding.status == "cleared" else "")
-    context = f" [{finding.context}]" if finding.context else ""
     return (f"{where}: {finding.severity}: {one_line(finding.clip, 80)}: {one_line(finding.message)} "
-            f"({finding.rule}){context}{status}")
+            f"({finding.rule}){status_suffix(finding)}")
+
+
+def status_suffix(finding: Finding) -> str:
+    """The context, approval, consent, media and editor-review notes of a finding's line."""
+    notes = [f" [{finding.context}]" if finding.context else ""]
+    for label, words in (("approval", approval_words(finding)), ("consent", consent_words(finding)),
+                         ("media", media_words(finding))):
+        if words:
+            notes.append(f" [{label}: {words}]")
+    review = review_words(finding)
+    if review and (finding.approval or {}).get("state") in (None, "not_required") and finding.status == "cleared":
+        notes.append(f" (cleared by {one_line(str((finding.review or {}).get('by') or 'editor'), 80)})")
+    elif review:
+        notes.append(f" ({review})")
+    return "".join(notes)
 
 
 def format_summary(run: RunResult) -> str:
-    """Render the run's totals on one line."""
+    """Render the run's totals on one line (plus media and approvals notes when known)."""
     s = run.summary()
     sev = s["by_severity"]
     not_checked = f", {s['not_checked']} not checked" if s.get("not_checked") else ""
-    return (f"{s['findings']} finding(s): {sev['error']} error, {sev['warning']} warning, {sev['info']} info, "
-            f"{sev['cleared']} cleared; {s['timelines']} timeline(s), {s['clips']} clip(s), "
-            f"{s['errors']} unreadable{not_checked}; {format_media(s.get('media') or {})}; "
-            f"{s['elapsed_seconds']:.2f}s" + (" (interrupted)" if s["interrupted"] else ""))
-
-
-def format_media(counts: dict[str, int]) -> str:
-    """'media: 1,960 read, 40 not read (38 missing, 2 unreadable)': how much provenance was checked."""
-    if not counts:
-        return "media: none"
-    if set(counts) == {"not_probed"}:
-        return f"media: not read (--no-probe, {counts['not_probed']} media)"
-    not_read = {state: counts[state] for state in NOT_READ_STATES if counts.get(state)}
-    detail = f" ({', '.join(f'{n} {state}' for state, n in not_read.items())})" if not_read else ""
-    return f"media: {counts.get('read', 0)} read, {sum(not_read.values())} not read{detail}"
+    line = (f"{s['findings']} finding(s): {sev['error']} error, {sev['warning']} warning, {sev['info']} info, "
+            f"{sev['cleared']} cleared, {sev.get('approved', 0)} approved; {s['timelines']} timeline(s), "
+            f"{s['clips']} clip(s), {s['errors']} unreadable{not_checked}; {s['elapsed_seconds']:.2f}s"
+            + (" (interrupted)" if s["interrupted"] else ""))
+    extra = [text for text in (media_summary(run), approvals_summary(run)) if text]
+    return line + "".join(f"\n{text}" for text in extra)
 
 
 def unread_note(result: TimelineResult) -> str | None:

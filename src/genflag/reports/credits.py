@@ -16,21 +16,12 @@ from difflib import get_close_matches
 from typing import Any, cast
 
 from ..findings import Finding, RunResult
-from .layout import merge_spans
-from .model import (
-    clip_key,
-    clip_span,
-    format_duration,
-    screen_seconds,
-    shot_of,
-    sorted_findings,
-)
+from .measures import EXCLUDED_STATUSES, disclosed, is_temp, screen_seconds
+from .model import clip_key, format_duration, shot_of, sorted_findings
 from .text import plain
 
 DEFAULT_TEMPLATE = "Generative AI content created with {tool}"
 UNKNOWN_TOOL = "an unidentified generative AI tool"
-EXCLUDED_STATUSES = frozenset({"false_positive", "dismissed", "rejected"})
-DISCLOSURE_PREFIXES = ("generative.", "likeness.", "synthetic.")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: Category suffix -> what the audience is told the programme contains.
 MODALITIES = {"video": "video", "image": "images", "still": "images", "audio": "audio", "voice": "voices",
@@ -56,11 +47,16 @@ class CreditLine:
     categories: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     first_record_in: str = ""
+    approvals: dict[str, int] = field(default_factory=dict)  # approval state -> findings (of those needing one)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return dict(asdict(self), screen_seconds=round(self.screen_seconds, 3),
                     screen_time=format_duration(self.screen_seconds))
+
+    def approval_text(self) -> str:
+        """'approval: 2 approved, 1 pending' ('' when no finding needs approval)."""
+        return ("approval: " + ", ".join(f"{n} {state}" for state, n in self.approvals.items())) if self.approvals else ""
 
 
 @dataclass
@@ -93,7 +89,7 @@ def is_credited(finding: Finding, config: dict[str, Any]) -> bool:
     """True when a finding belongs in the credits: its rule requires credit or a template names it."""
     if finding.status in EXCLUDED_STATUSES or _excluded_tool(finding, config):
         return False
-    if finding.context and "credit" not in (finding.requires or []):
+    if is_temp(finding) and "credit" not in (finding.requires or []):
         return False  # a usage context (temp, previs) dropped the credit: nothing is released yet
     return ("credit" in (finding.requires or []) or bool(_rule_template(finding))
             or finding.rule in (config.get("rules") or {}) or _studio_template(finding, config) is not None)
@@ -161,26 +157,30 @@ def _line(tool: str, vendor: str, template: str, members: list[Finding]) -> Cred
     first = next((f.record_in for f in members if f.record_in), "")
     return CreditLine(text=plain(render_template(template, values), 500), tool=tool, vendor=vendor, shots=shots,
                       clips=len({clip_key(f) for f in members}), screen_seconds=seconds, categories=categories,
-                      rules=sorted({f.rule for f in members}), first_record_in=first or "")
+                      rules=sorted({f.rule for f in members}), first_record_in=first or "",
+                      approvals=_approval_counts(members))
 
 
-def needs_disclosure(finding: Finding) -> bool:
-    """True for generative, likeness or synthetic findings, and any rule that requires disclosure."""
-    if finding.status in EXCLUDED_STATUSES:
-        return False
-    return "disclosure" in (finding.requires or []) or (finding.category or "").startswith(DISCLOSURE_PREFIXES)
+def _approval_counts(members: list[Finding]) -> dict[str, int]:
+    from .model import approval_status
+    counts: dict[str, int] = {}
+    for finding in members:
+        state = approval_status(finding)
+        if state != "not required":
+            counts[state] = counts.get(state, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def disclosure_summary(run: RunResult) -> Disclosure:
-    """Summarise synthetic or manipulated content for audience labelling."""
-    findings = [f for f in run.findings if needs_disclosure(f)]
+    """Summarise synthetic or manipulated content for audience labelling (temp material excluded)."""
+    findings = disclosed(run.findings)
     contents = _contents(findings)
     performers = {p.strip().casefold() for f in findings for p in (f.captures or {}).get("performer", "").split(";")
                   if p.strip()}
     depicts = any((f.category or "").startswith("likeness.") for f in findings)
     return Disclosure(
         required=bool(findings), shots=len({(f.timeline, f.timeline_name, shot_of(f)) for f in findings}),
-        clips=len({clip_key(f) for f in findings}), screen_seconds=sum(_union_seconds(g) for g in _by_timeline(findings).values()),
+        clips=len({clip_key(f) for f in findings}), screen_seconds=screen_seconds(findings),
         contents=contents, depicts_performers=depicts, performers=len(performers),
         timelines=[_timeline_disclosure(key, group) for key, group in _by_timeline(findings).items()],
         label=disclosure_label(contents, depicts) if findings else "")
@@ -219,15 +219,9 @@ def _by_timeline(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]
     return groups
 
 
-def _union_seconds(findings: list[Finding]) -> float:
-    """Record time covered by any of the findings (overlapping layers count once)."""
-    spans = [(s[0], s[0] + s[1]) for s in (clip_span(f) for f in findings) if s]
-    return sum(end - start for start, end in merge_spans(spans))
-
-
 def _timeline_disclosure(key: tuple[str, str], findings: list[Finding]) -> dict[str, Any]:
     ordered = sorted_findings(findings)
-    seconds = _union_seconds(findings)
+    seconds = screen_seconds(findings)
     return {"timeline_file": key[0], "timeline": key[1], "shots": len({shot_of(f) for f in findings}),
             "screen_seconds": round(seconds, 3), "screen_time": format_duration(seconds),
             "first_record_in": next((f.record_in for f in ordered if f.record_in), "") or ""}
@@ -256,7 +250,7 @@ def render_credits_text(run: RunResult, config: dict[str, Any] | None = None) ->
         out += ["", "CREDIT DETAIL"]
         out += [f"  {plain(line.tool or UNKNOWN_TOOL, 80)}{' / ' + plain(line.vendor, 80) if line.vendor else ''}: "
                 f"{line.shots} shot(s), {format_duration(line.screen_seconds)}, first at {line.first_record_in or '-'}"
-                for line in lines]
+                + (f"; {line.approval_text()}" if line.approvals else "") for line in lines]
     out += ["", *_disclosure_text(disclosure_summary(run))]
     return "\n".join(out) + "\n"
 
@@ -278,8 +272,9 @@ def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None
     from .markdown import md, table
     lines = credit_lines(run.findings, config)
     out = ["## Credits", ""]
-    out += table(("Credit line", "Tool", "Vendor", "Shots", "Screen time"),
-                 ((l.text, l.tool, l.vendor, l.shots, format_duration(l.screen_seconds)) for l in lines)) \
+    out += table(("Credit line", "Tool", "Vendor", "Shots", "Screen time", "Approval"),
+                 ((l.text, l.tool, l.vendor, l.shots, format_duration(l.screen_seconds),
+                   l.approval_text().removeprefix("approval: ")) for l in lines)) \
         if lines else ["No generative AI use to credit."]
     d = disclosure_summary(run)
     out += ["", "## Disclosure (EU AI Act Article 50(4))", ""]

@@ -27,8 +27,11 @@ from .html_assets import (
 )
 from .lanes import render_lanes
 from .layout import CutLayout
+from ..output.status_text import approvals_summary, media_words
 from .model import (
+    APPROVAL_STATUSES,
     Summary,
+    approval_status,
     clip_span,
     finding_row,
     format_duration,
@@ -40,11 +43,15 @@ from .model import (
 from .text import clean
 
 NAME_LIMIT = 120
+SCREEN_TIME_NOTE = ("record time with at least one generative or likeness clip in the cut, overlapping tracks "
+                    "counted once, temp and previs material excluded: the same measure as genflag credits")
+MEDIA_NOTE = "distinct media files genflag could not read: their clips' provenance is not checked"
+CONSENT_LABELS = {"unchecked": "not checked", "out_of_scope": "out of scope"}
 TITLE_LIMIT = 2000
 #: Findings table columns and their widths in pixels (a fixed layout keeps hostile names from squeezing columns).
 TABLE_COLUMNS = (("In / out", 100), ("Shot", 100), ("Clip / media", 150), ("Track", 60),
-                 ("Tool / vendor", 116), ("Category", 124), ("Severity", 80), ("Requires", 92),
-                 ("Approval", 88), ("Consent", 104), ("Rule / evidence", 166))
+                 ("Tool / vendor", 116), ("Category", 124), ("Severity", 90), ("Requires", 92),
+                 ("Approval", 96), ("Consent", 104), ("Rule / evidence", 148))
 
 
 def e(value: object, limit: int | None = NAME_LIMIT) -> str:
@@ -101,6 +108,7 @@ class _Page:
             bits.append(f"checked {e(self.run.checked_at)}")
         bits.append(f"rule pack {e(pack_label(self.run.rule_pack), 300)}")
         bits.append(f"{len(self.run.results)} timeline file{'s' if len(self.run.results) != 1 else ''}")
+        bits.append(e(approvals_line(self.run), 600))
         title = self.options.get("title") or "Generative AI report"
         return f"<header><h1>{bdi(title)}</h1><p>{' · '.join(bits)}</p></header>"
 
@@ -124,19 +132,21 @@ class _Page:
         return "".join(parts)
 
     def _cards(self, s: Summary) -> str:
-        consent_bad = sum(s.by_consent.get(k, 0) for k in ("missing", "expired", "out_of_scope"))
-        cards = [("Flagged clips", s.flagged_clips, False), ("Findings", s.findings, False),
-                 ("Clips checked", s.clips, False), ("Flagged screen time", format_duration(s.screen_seconds), False),
-                 ("Open errors", s.by_severity.get("error", 0), s.by_severity.get("error", 0) > 0),
-                 ("Approval pending", s.by_approval.get("pending", 0), False),
-                 ("Consent missing", consent_bad, consent_bad > 0)]
-        return '<div class="cards">' + "".join(
-            f'<div class="card{" bad" if bad else ""}"><b>{e(value)}</b><span>{label}</span></div>'
-            for label, value, bad in cards) + "</div>"
+        cards = [("Flagged clips", s.flagged_clips, False, ""), ("Findings", s.findings, False, ""),
+                 ("Clips checked", s.clips, False, ""),
+                 ("AI screen time", format_duration(s.disclosed_seconds), False, SCREEN_TIME_NOTE),
+                 ("Open errors", s.by_severity.get("error", 0), s.by_severity.get("error", 0) > 0, ""),
+                 ("Approval pending", s.by_approval.get("pending", 0), s.by_approval.get("pending", 0) > 0, ""),
+                 ("Approval stale or rejected", s.by_approval.get("stale", 0) + s.by_approval.get("rejected", 0),
+                  s.by_approval.get("stale", 0) + s.by_approval.get("rejected", 0) > 0, ""),
+                 ("Consent missing", *consent_card(s), ""), ("Media not read", *media_card(s), MEDIA_NOTE)]
+        return '<div class="cards">' + "".join(_card(*card) for card in cards) + "</div>"
 
     def _breakdowns(self, s: Summary) -> str:
         blocks = [("Category", s.by_category, True), ("Severity", s.by_severity, False), ("Tool", s.by_tool, False),
-                  ("Vendor", s.by_vendor, False), ("Approval", s.by_approval, False), ("Consent", s.by_consent, False)]
+                  ("Vendor", s.by_vendor, False), ("Approval", s.by_approval, False),
+                  ("Consent", {CONSENT_LABELS.get(k, k): v for k, v in s.by_consent.items()}, False),
+                  ("Media", s.by_media, False)]
         html = "".join(self._count_table(title, counts, swatch) for title, counts, swatch in blocks if counts)
         return f'<div class="breakdowns">{html}</div>'
 
@@ -151,11 +161,11 @@ class _Page:
 
     def _per_timeline_table(self) -> str:
         head = "".join(f"<th{' class=num' if i else ''}>{h}</th>" for i, h in enumerate(
-            ("Timeline file", "Clips", "Findings", "Flagged clips", "Screen time", "Open errors", "Problems")))
+            ("Timeline file", "Clips", "Findings", "Flagged clips", "AI screen time", "Open errors", "Problems")))
         rows = []
         for i, result in enumerate(self.run.results):
             s = summarize_timeline(result)
-            cells = (s.clips, s.findings, s.flagged_clips, format_duration(s.screen_seconds),
+            cells = (s.clips, s.findings, s.flagged_clips, format_duration(s.disclosed_seconds),
                      s.by_severity.get("error", 0), len(result.errors))
             rows.append(f'<tr><td><a href="#t{i}">{bdi(PurePath(result.path).name or result.path, 120)}</a></td>'
                         + "".join(f'<td class="num">{e(c)}</td>' for c in cells) + "</tr>")
@@ -170,10 +180,11 @@ class _Page:
         cats = sorted({f.category for f in findings})
         sevs = [s for s in ("error", "warning", "info") if any(f.severity == s for f in findings)]
         cons = sorted({finding_row(f)["consent"] for f in findings})
+        aps = [a for a in APPROVAL_STATUSES if any(approval_status(f) == a for f in findings)]
         return ('<section class="controls" aria-label="Filter findings">'
                 '<input id="q" type="search" placeholder="Filter by shot, clip, tool, rule…" aria-label="Filter text">'
                 + _select("f-cat", "All categories", cats) + _select("f-sev", "All severities", sevs)
-                + _select("f-con", "Any consent", cons)
+                + _select("f-con", "Any consent", cons) + _select("f-ap", "Any approval", aps)
                 + f'<span id="shown" class="shown">{len(findings)} findings</span></section>')
 
     # ----------------------------------------------------------------- one timeline file
@@ -185,7 +196,7 @@ class _Page:
         name = PurePath(result.path).name or result.path
         heading = (f'<section class="timeline" id="t{index}"><h2>{bdi(name)}</h2>'
                    f'<p class="path">{bdi(result.path, 1000)} · {result.clips} clips · '
-                   f'{s.flagged_clips} flagged · {format_duration(s.screen_seconds)} flagged screen time</p>')
+                   f'{s.flagged_clips} flagged · {format_duration(s.disclosed_seconds)} AI screen time</p>')
         parts = [heading, self._pictures(result, findings), self._table(findings), "</section>"]
         return "".join(parts)
 
@@ -226,22 +237,22 @@ class _Page:
         row = finding_row(finding)
         span = clip_span(finding)
         start = f"{span[0]:.6f}" if span else ""
-        severity = row["severity"] if row["status"] == "open" else f"{row['severity']} · {row['status']}"
         cells = [
             (f'<td class="tc" data-v="{start}">{e(row["record_in"], 40)}'
              f'<span class="sub">{e(row["record_out"], 40)}</span></td>'),
             f"<td>{bdi(row['shot'])}</td>",
-            f'<td>{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span></td>',
+            f'<td>{bdi(row["clip"])}<span class="sub">{bdi(row["media"], 300)}</span>{_media_note(finding)}</td>',
             f"<td>{bdi(row['track'], 60)}</td>",
             f'<td>{bdi(row["tool"], 80)}<span class="sub">{bdi(row["vendor"], 80)}</span></td>',
             f'<td class="cat">{self._swatch(row["category"])}{_dotted(row["category"])}</td>',
-            f'<td><span class="pill sev-{e(row["severity"], 20)}">{e(severity, 40)}</span></td>',
+            _severity_cell(finding),
             f"<td>{e(', '.join(row['requires']), 120)}</td>",
-            f'<td><span class="pill ap-{row["approval"].replace(" ", "-")}">{e(row["approval"])}</span></td>',
+            _approval_cell(finding, row),
             self._consent_cell(row), self._evidence_cell(finding, row["rule"]),
         ]
         attrs = (f'id="{self.row_ids[id(finding)]}" data-cat="{e(row["category"], None)}" '
-                 f'data-sev="{e(row["severity"], None)}" data-con="{e(row["consent"], None)}"')
+                 f'data-sev="{e(row["severity"], None)}" data-con="{e(row["consent"], None)}" '
+                 f'data-ap="{e(row["approval"], None)}"')
         return f"<tr {attrs}>{''.join(cells)}</tr>"
 
     def _consent_cell(self, row: dict[str, Any]) -> str:
@@ -251,7 +262,7 @@ class _Page:
         performer = f'<span class="sub">{bdi(row["performer"], 80)}</span>' if row["performer"] else ""
         record = f'<span class="sub">{bdi(row["consent_record"], 80)}</span>' if row["consent_record"] else ""
         return (f'<td data-v="{e(status)}"><span class="pill con-{e(status, 20)}">'
-                f'{e(status.replace("_", " "))}</span>{performer}{record}</td>')
+                f'{e(CONSENT_LABELS.get(status, status.replace("_", " ")))}</span>{performer}{record}</td>')
 
     def _evidence_cell(self, finding: Finding, rule: str) -> str:
         items = [f"<b>{bdi(rule, 120)}</b>"] + [f"<code>{e(ev.field, 80)}</code> {e(ev.matched, 80)}: {bdi(_value_text(ev.value), 120)}"
@@ -259,6 +270,64 @@ class _Page:
         if len(finding.evidence) > 6:
             items.append(f"… {len(finding.evidence) - 6} more")
         return f'<td class="evidence">{"<br>".join(items)}</td>'
+
+
+def _card(label: str, value: object, bad: bool, note: str) -> str:
+    title = f' title="{e(note, None)}"' if note else ""
+    return f'<div class="card{" bad" if bad else ""}"{title}><b>{e(value)}</b><span>{label}</span></div>'
+
+
+def _severity_cell(finding: Finding) -> str:
+    """A failing finding's severity badge; an approved or editor-cleared one is not drawn as an error."""
+    outcome = finding.outcome()
+    severity = e(finding.severity, 20)
+    if outcome == finding.severity:
+        return f'<td data-v="{severity}"><span class="pill sev-{severity}">{severity}</span></td>'
+    return (f'<td data-v="{severity}"><span class="pill out-{outcome}">{outcome}</span>'
+            f'<span class="sub">{severity} rule</span></td>')
+
+
+def _approval_cell(finding: Finding, row: dict[str, Any]) -> str:
+    """The approval badge, who approved (or what is missing), and an editor's review kept apart."""
+    status = row["approval"]
+    subs = []
+    if row["approved_by"]:
+        subs.append(f"{row['approved_by']}, ref {row['approval_ref']}")
+    elif status in ("stale", "rejected", "pending") and row["approval_detail"]:
+        subs.append(row["approval_detail"])
+    if row["editor_review"]:
+        subs.append(f"editor review: {row['editor_review']} (not an approval)")
+    detail = "".join(f'<span class="sub">{bdi(text, 300)}</span>' for text in subs)
+    return f'<td data-v="{e(status)}"><span class="pill ap-{status.replace(" ", "-")}">{e(status)}</span>{detail}</td>'
+
+
+def _media_note(finding: Finding) -> str:
+    words = media_words(finding)
+    return f'<span class="sub warn">{e(words, 120)}</span>' if words else ""
+
+
+def consent_card(s: Summary) -> tuple[str, bool]:
+    """The consent card's value: the missing count, or 'not checked' when no registry was applied."""
+    unchecked = s.by_consent.get("unchecked", 0)
+    if unchecked:
+        return f"not checked ({unchecked})", True
+    return str(s.consent_problems()), s.consent_problems() > 0
+
+
+def media_card(s: Summary) -> tuple[str, bool]:
+    """The media card's value: media not read, 'not checked' when nothing was probed or recorded."""
+    if not s.by_media:
+        return "not recorded", True
+    if set(s.by_media) <= {"not_probed", "no_media"} and s.by_media.get("not_probed"):
+        return "not checked", True
+    read = s.by_media.get("read", 0)
+    unread = s.media_not_read() + s.by_media.get("not_probed", 0)
+    return f"{unread} of {read + unread}", unread > 0
+
+
+def approvals_line(run: RunResult) -> str:
+    """The header's approvals note: the ledger and its head hash, or that none was in use."""
+    return approvals_summary(run) or "approvals: not applied"
 
 
 def _dotted(category: str) -> str:
@@ -274,7 +343,8 @@ def _value_text(value: Any) -> str:
 
 
 def _select(ident: str, everything: str, values: Iterable[str]) -> str:
-    options = "".join(f'<option value="{e(v, None)}">{e(v.replace("_", " "), 80)}</option>' for v in values)
+    options = "".join(f'<option value="{e(v, None)}">{e(CONSENT_LABELS.get(v, v.replace("_", " ")), 80)}</option>'
+                      for v in values)
     return f'<select id="{ident}" aria-label="{everything}"><option value="">{everything}</option>{options}</select>'
 
 

@@ -48,11 +48,14 @@ table.findings tr.hl td{background:#eaf1ff}
 .evidence b{color:var(--ink);font-weight:600}
 .evidence code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--ink)}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;background:#eaecf0;color:#344054}
+table.findings .pill{white-space:normal;max-width:100%;overflow-wrap:break-word;line-height:1.3;padding:1px 5px;font-size:11.5px}
 .sev-error{background:#fee4e2;color:var(--err)}
 .sev-warning{background:#fef0c7;color:var(--warn)}
 .ap-pending,.con-unchecked{background:#fef0c7;color:var(--warn)}
-.ap-approved,.con-granted{background:#dcfae6;color:var(--ok)}
-.con-missing,.con-expired,.con-out_of_scope{background:#fee4e2;color:var(--err)}
+.ap-approved,.con-granted,.out-approved{background:#dcfae6;color:var(--ok)}
+.ap-stale,.ap-rejected,.con-missing,.con-expired,.con-out_of_scope{background:#fee4e2;color:var(--err)}
+.out-cleared{background:#eaecf0;color:#344054}
+.sub.warn{color:var(--warn)}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;font-size:12px;color:var(--muted);margin:10px 0 0}
 .legend .cov-key{background:#d0d5dd}
@@ -79,7 +82,8 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:0 16px 24px}
 SCRIPT = """(function () {
   "use strict";
   var byId = function (id) { return document.getElementById(id); };
-  var q = byId("q"), fCat = byId("f-cat"), fSev = byId("f-sev"), fCon = byId("f-con"), shown = byId("shown");
+  var q = byId("q"), fCat = byId("f-cat"), fSev = byId("f-sev"), fCon = byId("f-con"), fAp = byId("f-ap");
+  var shown = byId("shown");
   var rows = Array.prototype.slice.call(document.querySelectorAll("table.findings tbody tr"));
   var clips = {};
   Array.prototype.forEach.call(document.querySelectorAll("svg.cut .clip"), function (r) {
@@ -87,10 +91,12 @@ SCRIPT = """(function () {
   });
   function apply() {
     if (!q) { return; }
-    var text = q.value.trim().toLowerCase(), cat = fCat.value, sev = fSev.value, con = fCon.value, n = 0;
+    var text = q.value.trim().toLowerCase(), cat = fCat.value, sev = fSev.value, con = fCon.value;
+    var ap = fAp ? fAp.value : "", n = 0;
     rows.forEach(function (r) {
       var ok = (!cat || r.getAttribute("data-cat") === cat) && (!sev || r.getAttribute("data-sev") === sev) &&
-        (!con || r.getAttribute("data-con") === con) && (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
+        (!con || r.getAttribute("data-con") === con) && (!ap || r.getAttribute("data-ap") === ap) &&
+        (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
       r.hidden = !ok;
       if (ok) { n += 1; }
       var clip = clips[r.id];
@@ -98,7 +104,7 @@ SCRIPT = """(function () {
     });
     shown.textContent = n + " of " + rows.length + " findings shown";
   }
-  [q, fCat, fSev, fCon].forEach(function (el) {
+  [q, fCat, fSev, fCon, fAp].forEach(function (el) {
     if (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); }
   });
   var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: "base"});

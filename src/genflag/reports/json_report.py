@@ -9,6 +9,7 @@ from typing import Any
 from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
+from . import measures
 from .model import finding_row, sorted_findings, summarize_run, summarize_timeline
 
 REPORT_SCHEMA = "genflag.report"
@@ -44,7 +45,8 @@ def report_document(run: RunResult, generated_at: str | None = None) -> dict[str
             "generator": f"genflag {__version__}",
             "generated_at": generated_at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "checked_at": run.checked_at, "rule_pack": run.rule_pack, "interrupted": run.interrupted,
-            "total": summarize_run(run).to_dict(), "timelines": [report_timeline(r) for r in run.results]}
+            "total": summarize_run(run).to_dict(), "timelines": [report_timeline(r) for r in run.results],
+            "approvals": run.approvals, "definitions": measures.describe()}
 
 
 class JsonReport(ReportFormat):

@@ -45,15 +45,20 @@ def table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
 
 def summary_lines(summary: Summary) -> list[str]:
     """The key figures and breakdowns of a summary."""
+    from .html import consent_card, media_card
     figures = [("Findings", summary.findings), ("Flagged clips", summary.flagged_clips),
-               ("Clips checked", summary.clips), ("Flagged screen time", format_duration(summary.screen_seconds)),
+               ("Clips checked", summary.clips),
+               ("AI screen time: disclosed, overlaps counted once, temp excluded", format_duration(summary.disclosed_seconds)),
                ("Open errors", summary.by_severity.get("error", 0)),
                ("Approval pending", summary.by_approval.get("pending", 0)),
-               ("Consent missing or expired", sum(summary.by_consent.get(k, 0) for k in ("missing", "expired", "out_of_scope")))]
+               ("Approval stale or rejected", summary.by_approval.get("stale", 0) + summary.by_approval.get("rejected", 0)),
+               ("Consent missing or expired", consent_card(summary)[0]),
+               ("Media not read", media_card(summary)[0])]
     lines = table(("Measure", "Value"), figures)
     for title, counts in (("Category", summary.by_category), ("Severity", summary.by_severity),
                           ("Tool", summary.by_tool), ("Vendor", summary.by_vendor),
-                          ("Approval", summary.by_approval), ("Consent", summary.by_consent)):
+                          ("Approval", summary.by_approval), ("Consent", summary.by_consent),
+                          ("Media", summary.by_media)):
         if counts:
             lines += ["", *table((title, "Findings"), counts.items())]
     return lines
@@ -63,15 +68,26 @@ def finding_cells(finding: Finding) -> list[object]:
     """The table cells of one finding."""
     row = finding_row(finding)
     return [row["record_in"], row["record_out"], row["shot"], row["track"], row["tool"], row["category"],
-            row["severity"] if row["status"] == "open" else f"{row['severity']} ({row['status']})",
-            ", ".join(row["requires"]), row["approval"], _consent_cell(row), row["rule"]]
+            row["severity"] if finding.counts_toward_failure() else f"{row['severity']} ({finding.outcome()})",
+            ", ".join(row["requires"]), _approval_cell(row), _consent_cell(row), row["rule"]]
+
+
+def _approval_cell(row: dict[str, Any]) -> str:
+    text = row["approval"]
+    if row["approved_by"]:
+        text += f": {row['approved_by']}, ref {row['approval_ref']}"
+    elif row["approval"] in ("stale", "rejected") and row["approval_detail"]:
+        text += f": {row['approval_detail']}"
+    if row["editor_review"]:
+        text += f" (editor review: {row['editor_review']}, not an approval)"
+    return text
 
 
 def _consent_cell(row: dict[str, Any]) -> str:
     if row["consent"] == "n/a":
         return ""
     who = f"{row['performer']}: " if row["performer"] else ""
-    return who + row["consent"].replace("_", " ")
+    return who + ("not checked" if row["consent"] == "unchecked" else row["consent"].replace("_", " "))
 
 
 def render_markdown(run: RunResult, title: str = "", generated_at: str | None = None) -> str:
@@ -79,7 +95,9 @@ def render_markdown(run: RunResult, title: str = "", generated_at: str | None = 
     when = generated_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
     generated = (f"Generated {md(when)} by genflag; rule pack {md(pack_label(run.rule_pack), 300)}; "
                  f"{len(run.results)} timeline file(s).")
-    lines = [f"# Generative AI report{': ' + md(title) if title else ''}", "", generated, "",
+    from ..output.status_text import approvals_summary
+    approvals = approvals_summary(run) or "approvals: not applied"
+    lines = [f"# Generative AI report{': ' + md(title) if title else ''}", "", generated, "", md(approvals, 600), "",
              "## Total" if len(run.results) > 1 else "## Summary", "", *summary_lines(summarize_run(run))]
     for result in run.results:
         lines += ["", f"## {md(PurePath(result.path).name or result.path)}", ""]

@@ -2,54 +2,44 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..consent import consent_status
-from ..findings import SEVERITIES, Finding, RunResult, TimelineResult
+from ..findings import NOT_READ_STATES, SEVERITIES, Finding, RunResult, TimelineResult
+from .measures import clip_span, disclosed_seconds, screen_seconds
+
+__all__ = ["COLUMNS", "APPROVAL_STATUSES", "Summary", "approval_status", "clip_span", "clip_key", "finding_row",
+           "format_duration", "pack_label", "screen_seconds", "shot_of", "sorted_findings", "summarize",
+           "summarize_run", "summarize_timeline"]
 
 #: CSV / JSON / Markdown column order (documented in docs/reports.md; append only).
 COLUMNS: tuple[str, ...] = (
     "timeline_file", "timeline", "track", "clip_index", "clip", "shot", "record_in", "record_out",
     "start_seconds", "duration_seconds", "media", "rule", "title", "category", "severity", "status",
     "tool", "vendor", "requires", "approval", "performer", "consent", "consent_record", "message", "tags",
+    "approval_detail", "approved_by", "approval_ref", "media_state", "editor_review",
 )
-APPROVAL_STATUSES = ("pending", "approved", "not required")
+APPROVAL_STATUSES = ("pending", "stale", "rejected", "approved", "not required")
 NOT_APPLICABLE = "n/a"
 
 
-def clip_span(finding: Finding) -> tuple[float, float] | None:
-    """Return a finding's (start, duration) on the record timeline in seconds, or None.
-
-    ``record_range`` holds ``start`` and ``duration`` in frames at ``rate`` (or in seconds
-    when it has no rate).
-    """
-    rng = finding.record_range
-    if not rng:
-        return None
-    try:
-        start, duration = float(rng["start"]), float(rng.get("duration", 0.0))
-        rate = float(rng.get("rate") or 0.0)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if rate > 0:
-        start, duration = start / rate, duration / rate
-    if not (math.isfinite(start) and math.isfinite(duration)) or duration < 0:
-        return None
-    return start, duration
+APPROVAL_LABELS = {"approved": "approved", "pending": "pending", "stale": "stale", "rejected": "rejected",
+                   "not_required": "not required"}
 
 
 def approval_status(finding: Finding) -> str:
-    """'not required' unless the rule requires approval; then 'approved' once cleared, else 'pending'."""
-    if "approval" not in (finding.requires or []):
-        return "not required"
-    review = finding.review or {}
-    if finding.status != "open" or review.get("approved") is True or review.get("status") == "approved":
-        return "approved"
-    return "pending"
+    """The finding's written approval state as reports show it.
+
+    From the approval step when it ran; otherwise 'not required' unless the rule requires approval,
+    then 'pending' (an editor's review mark is never shown as an approval).
+    """
+    state = (finding.approval or {}).get("state")
+    if state in APPROVAL_LABELS:
+        return APPROVAL_LABELS[state]
+    return "pending" if "approval" in (finding.requires or []) else "not required"
 
 
 def shot_of(finding: Finding) -> str:
@@ -78,23 +68,32 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "approval": approval_status(finding), "performer": captures.get("performer", ""),
         "consent": consent_status(finding) or NOT_APPLICABLE, "consent_record": captures.get("consent_record", ""),
         "message": finding.message, "tags": list(finding.tags or []),
+        "approval_detail": str((finding.approval or {}).get("summary") or ""),
+        "approved_by": "; ".join(f"{d['by']} ({d['role']})" for d in _counted(finding)),
+        "approval_ref": "; ".join(str(d["ref"]) for d in _counted(finding)),
+        "media_state": finding.media_state or "", "editor_review": _review_text(finding),
     }
 
 
-def screen_seconds(findings: Iterable[Finding]) -> float:
-    """Total record duration of the distinct clips among findings (a clip counts once)."""
-    spans: dict[tuple[str, str, str, int], float] = {}
-    for finding in findings:
-        span = clip_span(finding)
-        if span is not None:
-            spans[clip_key(finding)] = span[1]
-    return sum(spans.values())
+def _counted(finding: Finding) -> list[dict[str, Any]]:
+    """The approvals that currently count (their media is the clip's media now, or unbound)."""
+    return [d for d in (finding.approval or {}).get("decisions") or []
+            if d.get("decision") == "approved" and d.get("media") in ("same", "unbound")]
+
+
+def _review_text(finding: Finding) -> str:
+    review = finding.review or {}
+    if not review:
+        return ""
+    return f"{review.get('status') or 'reviewed'} by {review.get('by') or 'editor'}"
 
 
 def format_duration(seconds: float) -> str:
-    """Render seconds as H:MM:SS (rounded to the second)."""
-    total = round(max(seconds, 0.0))
-    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    """Render seconds as H:MM:SS, exactly: a fraction of a second is kept (0:00:17.5), never rounded away."""
+    millis = round(max(seconds, 0.0) * 1000)
+    whole, fraction = divmod(millis, 1000)
+    text = f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return text + (f".{fraction:03d}".rstrip("0") if fraction else "")
 
 
 @dataclass
@@ -105,6 +104,7 @@ class Summary:
     clips: int = 0
     flagged_clips: int = 0
     screen_seconds: float = 0.0
+    disclosed_seconds: float = 0.0
     errors: int = 0
     by_category: dict[str, int] = field(default_factory=dict)
     by_severity: dict[str, int] = field(default_factory=dict)
@@ -112,21 +112,34 @@ class Summary:
     by_vendor: dict[str, int] = field(default_factory=dict)
     by_approval: dict[str, int] = field(default_factory=dict)
     by_consent: dict[str, int] = field(default_factory=dict)
+    by_media: dict[str, int] = field(default_factory=dict)  # distinct media by read state (empty: not recorded)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
-        return dict(self.__dict__, screen_seconds=round(self.screen_seconds, 3))
+        return dict(self.__dict__, screen_seconds=round(self.screen_seconds, 3),
+                    disclosed_seconds=round(self.disclosed_seconds, 3))
+
+    def consent_problems(self) -> int:
+        """Likeness findings whose consent is missing, expired or out of scope."""
+        return sum(self.by_consent.get(k, 0) for k in ("missing", "expired", "out_of_scope"))
+
+    def media_not_read(self) -> int:
+        """Distinct media genflag could not read (missing, unreadable, remote)."""
+        return sum(self.by_media.get(k, 0) for k in NOT_READ_STATES)
 
 
-def summarize(findings: list[Finding], clips: int = 0, errors: int = 0) -> Summary:
-    """Count findings by category, severity, tool, vendor, approval and consent."""
+def summarize(findings: list[Finding], clips: int = 0, errors: int = 0,
+              media: dict[str, int] | None = None) -> Summary:
+    """Count findings by category, severity, tool, vendor, approval and consent; measure screen time."""
     severity = Counter({name: 0 for name in SEVERITIES})
-    severity.update(f.severity if f.counts_toward_failure() else "cleared" for f in findings)
+    severity.update(f.outcome() for f in findings)
     severity.setdefault("cleared", 0)
+    severity.setdefault("approved", 0)
     consent = Counter(s for s in (consent_status(f) for f in findings) if s)
     return Summary(
         findings=len(findings), clips=clips, flagged_clips=len({clip_key(f) for f in findings}),
-        screen_seconds=screen_seconds(findings), errors=errors,
+        screen_seconds=screen_seconds(findings), disclosed_seconds=disclosed_seconds(findings), errors=errors,
+        by_media=dict(media or {}),
         by_category=_sorted(Counter(f.category for f in findings)), by_severity=dict(severity),
         by_tool=_sorted(Counter(f.tool or "(unknown)" for f in findings)),
         by_vendor=_sorted(Counter(f.vendor or "(unknown)" for f in findings)),
@@ -135,12 +148,12 @@ def summarize(findings: list[Finding], clips: int = 0, errors: int = 0) -> Summa
 
 def summarize_timeline(result: TimelineResult) -> Summary:
     """Summary of one timeline file."""
-    return summarize(result.findings, result.clips, len(result.errors))
+    return summarize(result.findings, result.clips, len(result.errors), result.media)
 
 
 def summarize_run(run: RunResult) -> Summary:
     """Summary of a whole run (all timelines)."""
-    return summarize(run.findings, sum(r.clips for r in run.results), len(run.errors))
+    return summarize(run.findings, sum(r.clips for r in run.results), len(run.errors), run.media_counts())
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

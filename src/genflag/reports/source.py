@@ -71,10 +71,12 @@ def add_consent_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
-    """Run the check (or load a saved one), then apply the consent registry when one is given."""
+    """Run the check (or load a saved one), then apply --require-media, the consent registry and approvals."""
     as_of = parse_as_of(args.as_of)
     if args.from_json and args.timelines:
         raise UsageError("give timelines or --from-json, not both")
+    from ..commands.post_check import preflight
+    preflight(args)
     if args.from_json:
         run = read_run_json(args.from_json)
         layouts = _reread_layouts(run, args) if want_layouts else {}
@@ -82,8 +84,11 @@ def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
     else:
         source = _check(args)
     consents = args.consents or _configured_consents(args)
+    from ..commands.post_check import apply_approval_step, apply_media_requirement
+    apply_media_requirement(args, source.run)
     if consents:
         apply_consents(source.run, consents, args.project, as_of)
+    apply_approval_step(args, source.run)
     return source
 
 

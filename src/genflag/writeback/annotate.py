@@ -49,18 +49,30 @@ def _describe(place: ClipPlace, before: dict[str, str], after: dict[str, str]) -
     return f"{where}: {', '.join(parts) or 'refreshed'}"
 
 
-def strip_object(obj: Any, keep_review: bool = False, changed: dict[int, Any] | None = None) -> int:
+def strip_object(obj: Any, keep_review: bool = True, changed: dict[int, Any] | None = None,
+                 reviews: list[str] | None = None) -> int:
     """Remove everything genflag wrote from every clip; return how many clips changed.
 
+    Editors' review marks (metadata ``genflag.review``) are kept unless ``keep_review`` is False.
     ``changed``, when given, receives the changed clips by walk number. Numbers restart with each
     timeline of a collection, so the map is only meaningful for a single timeline (as splicing
-    requires).
+    requires). ``reviews``, when given, receives ``clip (status by NAME)`` for every clip that
+    carried a review mark (kept or dropped).
     """
     count = 0
     for container in timelines_in(obj):
         for place in iter_clip_places(container):
+            if reviews is not None:
+                _note_review(place.clip, reviews)
             if remove_marks(place.clip, keep_review=keep_review):
                 count += 1
                 if changed is not None:
                     changed[place.index] = place.clip
     return count
+
+
+def _note_review(clip: Any, reviews: list[str]) -> None:
+    from ..review import _from_metadata
+    review = _from_metadata(clip.metadata)
+    if review:
+        reviews.append(f"{one_line(clip.name, 80)} ({review['status']} by {one_line(str(review['by'] or 'editor'), 60)})")

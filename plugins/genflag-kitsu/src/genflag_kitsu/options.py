@@ -17,6 +17,10 @@ SOURCES = ("captures", "clip", "media", "track", "timeline")
 UNMATCHED = ("error", "warn", "ignore")
 DEFAULT_PATTERN = r"^(?P<sequence>[A-Z]+\d+)_(?P<shot>SH\d+)"
 ALIASES = {"email": "user", "login": "user"}
+#: Kitsu's person roles (admin: studio manager, manager: production manager, supervisor, user: artist,
+#: client, vendor) as genflag approval roles, for approvals read from Kitsu.
+DEFAULT_ROLE_MAP = ("admin=producer", "manager=producer", "supervisor=vfx_supervisor", "user=artist",
+                    "client=client", "vendor=vendor")
 
 
 class OptionsError(ValueError):
@@ -48,6 +52,14 @@ class KitsuOptions:
     details_field: str = "genai_details"
     task_status: str = ""
     timeout: float = 30.0
+    bind_media: bool = True
+    approve_statuses: tuple[str, ...] = ("done",)
+    reject_statuses: tuple[str, ...] = ("retake",)
+    role_map: tuple[str, ...] = DEFAULT_ROLE_MAP
+
+    def roles(self) -> dict[str, str]:
+        """Kitsu role -> genflag role (``role_map`` entries KITSU=GENFLAG)."""
+        return dict(entry.split("=", 1) for entry in self.role_map)
 
     def compiled_pattern(self) -> re.Pattern[str]:
         """Return the shot pattern compiled with the configured case rule."""
@@ -127,6 +139,12 @@ def _check(opts: KitsuOptions) -> None:
         raise OptionsError(f"option 'timeout': expected seconds between 0 and 3600, got {opts.timeout}")
     if not opts.status_field or not opts.details_field or opts.status_field == opts.details_field:
         raise OptionsError("options 'status_field' and 'details_field' must be two different names")
+    for entry in opts.role_map:
+        kitsu, sep, role = entry.partition("=")
+        if not sep or not kitsu or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", role):
+            raise OptionsError(f"option 'role_map': expected KITSU_ROLE=genflag_role entries, got {entry!r}")
+    if set(s.casefold() for s in opts.approve_statuses) & set(s.casefold() for s in opts.reject_statuses):
+        raise OptionsError("options 'approve_statuses' and 'reject_statuses' must not share a status")
 
 
 def _check_pattern(opts: KitsuOptions) -> None:

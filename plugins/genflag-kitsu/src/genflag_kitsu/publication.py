@@ -9,7 +9,16 @@ from typing import Any
 
 from genflag.plugins import WriterSummary
 
-from .content import CLEAN, comment_body, reset_body, shot_details, shot_status
+from .content import (
+    CLEAN,
+    binding_line,
+    comment_body,
+    media_token,
+    parse_binding,
+    reset_body,
+    shot_details,
+    shot_status,
+)
 from .matching import ShotGroup, ShotKey
 from .options import KitsuOptions
 from .tracker import Tracker, TrackerError, Unreachable
@@ -92,7 +101,8 @@ class Publication:
         self.flagged_ids.add(shot["id"])
         status = shot_status(group.findings)
         values = {self.opts.status_field: status, self.opts.details_field: shot_details(group.findings)}
-        text = comment_body(group.key.label(), status, group.findings)
+        binding = media_binding(group.findings) if self.opts.bind_media else ""
+        text = comment_body(group.key.label(), status, group.findings, binding)
         change = self._plan(shot, values, text)
         self._apply(group.key.label(), shot, change)
         if change.problem:
@@ -134,6 +144,9 @@ class Publication:
         if change.comment is None:
             change.post = True
             change.notes.append(f"post comment on {self.opts.task_type}")
+        elif _media_changed(change.comment.get("text"), text):
+            change.post = True  # approvals answered the old comment: keep it, ask again for the new media
+            change.notes.append(f"post new comment on {self.opts.task_type} (the media changed)")
         elif (change.comment.get("text") or "").rstrip() != text.rstrip():
             change.notes.append(f"update comment on {self.opts.task_type}")
         else:
@@ -187,6 +200,26 @@ class Publication:
         else:
             change.comment_text = ""
         self._apply(label, shot, change)
+
+def media_binding(findings: list[Any]) -> str:
+    """The binding line: fingerprints of the media of the findings that need approval, and their rules."""
+    from genflag.plugins import fingerprint_media
+    needing = [f for f in findings if "approval" in (f.requires or [])]
+    if not needing:
+        return ""
+    tokens = []
+    for finding in needing:
+        printed = fingerprint_media(finding)
+        if printed is not None:
+            tokens.append(media_token(printed))
+    return binding_line(tokens, [f.rule for f in needing])
+
+
+def _media_changed(old_text: str | None, new_text: str) -> bool:
+    """True when both comments bind media and the media differ (the old one was answered for other media)."""
+    old, new = parse_binding(old_text), parse_binding(new_text)
+    return old is not None and new is not None and set(old[0]) != set(new[0])
+
 
 def _value_note(status_field: str, current: dict[str, Any], values: dict[str, Any]) -> str:
     before = current.get(status_field) or "(none)"
