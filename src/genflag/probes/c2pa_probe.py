@@ -34,7 +34,7 @@ class C2paProbe(MediaProbe):
     """Read C2PA manifests: claim generator, actions, digital source types, ingredients, validation."""
 
     name = "c2pa"
-    version = "2"
+    version = "3"
     description = "C2PA Content Credentials (embedded or .c2pa sidecar), offline"
 
     def accepts(self, path: str, head: bytes) -> bool:
