@@ -153,17 +153,19 @@ def ingredient_manifests(manifests: dict[str, Any], active: dict[str, Any]) -> I
 
 
 def generator_facts(manifests: dict[str, Any], active: dict[str, Any]) -> dict[str, Any]:
-    """c2pa.generator (the model or tool that made generated content; active manifest first) and
-    c2pa.generator_via (the app a partner model ran in)."""
+    """c2pa.generator (the model or tool that made generated content; active manifest first),
+    c2pa.generator_via (the app a partner model ran in) and c2pa.generator_label ("model via app")."""
     tools: list[str] = []
     via: list[str] = []
+    labels: list[str] = []
     chain = [active] + [m for _, m in ingredient_manifests(manifests, active)]
     for manifest in chain:
         found = attribution(manifest, manifest_actions(manifest))
         if found:
             tools.append(found[0])
             via.extend([found[1]] if found[1] else [])
-    return {"c2pa.generator": tools, "c2pa.generator_via": via}
+            labels.append(f"{found[0]} via {found[1]}" if found[1] else found[0])
+    return {"c2pa.generator": tools, "c2pa.generator_via": via, "c2pa.generator_label": labels}
 
 
 def validation_facts(store: dict[str, Any]) -> dict[str, Any]:
