@@ -18,6 +18,7 @@ from .common import (
     FAIL_ON,
     add_check_options,
     apply_consent_registry,
+    apply_min_evidence,
     check_options,
     effective,
     excludes,
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args, scan_beside_read=len(selected) == 1 and jobs > 1)
-    result = _check(args, selected, options, jobs)
+    result = apply_min_evidence(_check(args, selected, options, jobs), options)
     result.shard = shard
     apply_consent_registry(args, result)
     _emit(output, result, args)

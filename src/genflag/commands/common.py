@@ -16,6 +16,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import SEVERITY_RANK, RunResult
 from ..media_paths import parse_media_root
 from ..pipeline import CheckOptions
+from ..rules.strength import TIERS, keep_min_evidence
 
 FAIL_ON = ("info", "warning", "error", "never")
 EXIT_INTERRUPTED = 130
@@ -40,6 +41,9 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--evaluate-all", action="store_true",
                        help="evaluate every clip, without skipping the clips an .otio file's text shows no rule "
                             "can match (same results, slower; for comparison)")
+    group.add_argument("--min-evidence", choices=TIERS, default=None, metavar="TIER",
+                       help="report only findings whose evidence is at least TIER: possible (everything, the default), "
+                            "named, metadata or declared")
     group.add_argument("--asset-config", metavar="TOML",
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
     from ..reports.source import add_consent_options
@@ -90,6 +94,9 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         extra["config"] = merged
     extra.setdefault("config", {})
     extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
+    floor = effective(args, "min_evidence", None)[0]
+    if floor is not None:
+        extra["config"]["min_evidence"] = floor
     return CheckOptions(
         rules=list(config.get("rules", [])) + list(args.rules),
         include_default_rules=effective(args, "default_rules", True)[0],
@@ -98,6 +105,15 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         cache_dir=effective(args, "cache_dir", None)[0], skip_quiet_clips=not getattr(args, "evaluate_all", False),
         severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
         **extra)
+
+
+def apply_min_evidence(run: RunResult, options: CheckOptions) -> RunResult:
+    """Drop the findings whose evidence is weaker than --min-evidence (or the configured min_evidence)."""
+    floor = options.config.get("min_evidence")
+    if floor:
+        for result in run.results:
+            result.findings = keep_min_evidence(result.findings, floor)
+    return run
 
 
 def _root(spec: str) -> tuple[str, str]:

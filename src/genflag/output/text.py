@@ -10,7 +10,7 @@ from .safe_text import one_line
 
 
 def format_finding(finding: Finding) -> str:
-    """Render `file:TRACK@IN-OUT: severity: clip: message [rule]`."""
+    """Render `file:TRACK@IN-OUT: severity: clip: message (rule; strength)`."""
     where = finding.timeline
     if finding.track or finding.record_in:
         where += f":{one_line(finding.track, 40)}"
@@ -19,8 +19,9 @@ def format_finding(finding: Finding) -> str:
     status = f" (cleared by {finding.review.get('by') or 'editor'})" if finding.status == "cleared" and finding.review \
         else (" (cleared)" if finding.status == "cleared" else "")
     context = f" [{finding.context}]" if finding.context else ""
+    strength = f"; {finding.strength}" if finding.strength else ""
     return (f"{where}: {finding.severity}: {one_line(finding.clip, 80)}: {one_line(finding.message)} "
-            f"({finding.rule}){context}{status}")
+            f"({finding.rule}{strength}){context}{status}")
 
 
 def format_summary(run: RunResult) -> str:

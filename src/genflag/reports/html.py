@@ -136,7 +136,8 @@ class _Page:
 
     def _breakdowns(self, s: Summary) -> str:
         blocks = [("Category", s.by_category, True), ("Severity", s.by_severity, False), ("Tool", s.by_tool, False),
-                  ("Vendor", s.by_vendor, False), ("Approval", s.by_approval, False), ("Consent", s.by_consent, False)]
+                  ("Vendor", s.by_vendor, False), ("Approval", s.by_approval, False), ("Consent", s.by_consent, False),
+                  ("Evidence", s.by_strength, False)]
         html = "".join(self._count_table(title, counts, swatch) for title, counts, swatch in blocks if counts)
         return f'<div class="breakdowns">{html}</div>'
 
@@ -235,7 +236,8 @@ class _Page:
             f"<td>{bdi(row['track'], 60)}</td>",
             f'<td>{bdi(row["tool"], 80)}<span class="sub">{bdi(row["vendor"], 80)}</span></td>',
             f'<td class="cat">{self._swatch(row["category"])}{_dotted(row["category"])}</td>',
-            f'<td><span class="pill sev-{e(row["severity"], 20)}">{e(severity, 40)}</span></td>',
+            f'<td><span class="pill sev-{e(row["severity"], 20)}">{e(severity, 40)}</span>'
+            f'<span class="sub">{e(row["strength"], 20)}</span></td>',
             f"<td>{e(', '.join(row['requires']), 120)}</td>",
             f'<td><span class="pill ap-{row["approval"].replace(" ", "-")}">{e(row["approval"])}</span></td>',
             self._consent_cell(row), self._evidence_cell(finding, row["rule"]),

@@ -25,7 +25,7 @@ NAME_LIMIT = 120
 #: Markdown punctuation that can start emphasis, code, links, tables, HTML or entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@$])")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
-TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity",
+TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity", "Evidence",
                  "Requires", "Approval", "Consent", "Rule")
 
 
@@ -53,7 +53,8 @@ def summary_lines(summary: Summary) -> list[str]:
     lines = table(("Measure", "Value"), figures)
     for title, counts in (("Category", summary.by_category), ("Severity", summary.by_severity),
                           ("Tool", summary.by_tool), ("Vendor", summary.by_vendor),
-                          ("Approval", summary.by_approval), ("Consent", summary.by_consent)):
+                          ("Approval", summary.by_approval), ("Consent", summary.by_consent),
+                          ("Evidence", summary.by_strength)):
         if counts:
             lines += ["", *table((title, "Findings"), counts.items())]
     return lines
@@ -63,7 +64,7 @@ def finding_cells(finding: Finding) -> list[object]:
     """The table cells of one finding."""
     row = finding_row(finding)
     return [row["record_in"], row["record_out"], row["shot"], row["track"], row["tool"], row["category"],
-            row["severity"] if row["status"] == "open" else f"{row['severity']} ({row['status']})",
+            row["severity"] if row["status"] == "open" else f"{row['severity']} ({row['status']})", row["strength"],
             ", ".join(row["requires"]), row["approval"], _consent_cell(row), row["rule"]]
 
 

@@ -16,6 +16,7 @@ COLUMNS: tuple[str, ...] = (
     "timeline_file", "timeline", "track", "clip_index", "clip", "shot", "record_in", "record_out",
     "start_seconds", "duration_seconds", "media", "rule", "title", "category", "severity", "status",
     "tool", "vendor", "requires", "approval", "performer", "consent", "consent_record", "message", "tags",
+    "strength",
 )
 APPROVAL_STATUSES = ("pending", "approved", "not required")
 NOT_APPLICABLE = "n/a"
@@ -77,7 +78,7 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "tool": finding.tool or "", "vendor": finding.vendor or "", "requires": list(finding.requires or []),
         "approval": approval_status(finding), "performer": captures.get("performer", ""),
         "consent": consent_status(finding) or NOT_APPLICABLE, "consent_record": captures.get("consent_record", ""),
-        "message": finding.message, "tags": list(finding.tags or []),
+        "message": finding.message, "tags": list(finding.tags or []), "strength": finding.strength or "",
     }
 
 
@@ -112,6 +113,7 @@ class Summary:
     by_vendor: dict[str, int] = field(default_factory=dict)
     by_approval: dict[str, int] = field(default_factory=dict)
     by_consent: dict[str, int] = field(default_factory=dict)
+    by_strength: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -130,7 +132,8 @@ def summarize(findings: list[Finding], clips: int = 0, errors: int = 0) -> Summa
         by_category=_sorted(Counter(f.category for f in findings)), by_severity=dict(severity),
         by_tool=_sorted(Counter(f.tool or "(unknown)" for f in findings)),
         by_vendor=_sorted(Counter(f.vendor or "(unknown)" for f in findings)),
-        by_approval=_sorted(Counter(approval_status(f) for f in findings)), by_consent=_sorted(consent))
+        by_approval=_sorted(Counter(approval_status(f) for f in findings)), by_consent=_sorted(consent),
+        by_strength=_sorted(Counter(f.strength or "(unknown)" for f in findings)))
 
 
 def summarize_timeline(result: TimelineResult) -> Summary:

@@ -9,6 +9,7 @@ from ..findings import TimelineResult
 from ..output.safe_text import one_line
 from ..pipeline import Checker
 from ..quiet_clips import QuietScan
+from ..rules.strength import keep_min_evidence
 from ..timeline_io import timelines_in
 from ..walk import ClipPlace, iter_clip_places
 from .marks import flag_state, has_marks, remove_marks, write_marks
@@ -31,9 +32,10 @@ def annotate_object(obj: Any, path: str, checker: Checker, scan: QuietScan | Non
     text shows quiet (no rule can match, nothing of genflag's on them) are neither evaluated nor touched.
     """
     outcome = AnnotateResult(TimelineResult(path=path))
+    floor = checker.options.config.get("min_evidence")
     for places, matches in checker.analyse(obj, path, outcome.result, scan):
         for place, clip_matches in zip(places, matches):
-            findings = checker.findings_for(place, clip_matches, path)
+            findings = keep_min_evidence(checker.findings_for(place, clip_matches, path), floor)
             outcome.result.findings.extend(findings)
             if not findings and not has_marks(place.clip):
                 continue  # nothing to write and nothing to remove
