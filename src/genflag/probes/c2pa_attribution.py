@@ -20,6 +20,10 @@ AI_DESCRIPTION = re.compile(
     r"generative)|created (by|with|using) [a-z ]{0,30}(generative|\bai\b)|text[ -]to[ -](image|video|speech|"
     r"audio|music)|synthid)\b", re.IGNORECASE)
 _VERSION_TAIL = re.compile(r"[/ ]v?\d[\w.:-]*$")
+#: Claim generators that are signing libraries, not the tool (Google's signs for Gemini, Imagen, Veo...).
+_LIBRARY = re.compile(r"\b(library|sdk|c2pa[ _-]?(rs|core|tool)?)\b", re.IGNORECASE)
+#: "Created by Google Generative AI." -> "Google Generative AI"
+_CREATED_BY = re.compile(r"^\s*(?:created|generated|made) (?:by|with|using) (.{3,80}?)[.\s]*$", re.IGNORECASE)
 
 
 def is_generative(action: Action) -> bool:
@@ -42,11 +46,22 @@ def attribution(manifest: dict[str, Any], actions: list[Action]) -> tuple[str, s
         return None
     action = found[0]
     app = next(iter(action.agents), None) or app_name(manifest)
+    if app and _LIBRARY.search(app):
+        app = described_tool(found) or app
     model = next(iter(action.models), None)
     if model and app and not same_tool(model, app):
         return model, app
     tool = model or app
     return (tool, None) if tool else None
+
+
+def described_tool(actions: list[Action]) -> str | None:
+    """The maker an action description names ("Created by Google Generative AI." -> Google Generative AI)."""
+    for action in actions:
+        found = _CREATED_BY.match(action.description or "")
+        if found:
+            return found.group(1)
+    return None
 
 
 def app_name(manifest: dict[str, Any]) -> str | None:
