@@ -22,9 +22,9 @@ MAX_ACTIONS = 200
 MAX_PARAMETERS = 50
 MAX_DEPTH = 3
 #: Parameter keys (case-insensitive, last dotted part or whole key) that name the model used.
-MODEL_KEYS = frozenset({"com.adobe.details", "com.adobe.modelid", "com.adobe.modelversion", "model", "modelid",
-                        "model_id", "modelname", "model_name", "modelversion", "model_version", "aimodel",
-                        "ai_model", "generator", "com.adobe.model"})
+MODEL_KEYS = ("com.adobe.details", "modelname", "model_name", "com.adobe.model", "model", "aimodel", "ai_model",
+              "generator", "com.adobe.modelid", "modelid", "model_id", "com.adobe.modelversion", "modelversion",
+              "model_version")  # most readable first: the first found names the model
 #: Parameter key fragments that name a model provider (a partner model inside another app).
 PROVIDER_HINTS = ("provider", "partner", "vendor")
 SOURCE_TYPE_KEYS = frozenset({"com.adobe.digitalsourcetype", "digitalsourcetype", "digital_source_type"})
@@ -79,7 +79,7 @@ def read_action(raw: dict[str, Any], shared_agents: list[str]) -> Action:
         action=text(raw.get("action")), source_type=source, agents=list(dict.fromkeys(agents)),
         description=text(raw.get("description")),
         parameters=[f"{key}={clip(str(value), 200)}" for key, value in pairs],
-        models=list(dict.fromkeys(clip(str(v), 200) for k, v in pairs if _is_model_key(k) and str(v).strip())),
+        models=_models(pairs),
         providers=list(dict.fromkeys(clip(str(v), 200) for k, v in pairs if _is_provider_key(k) and str(v).strip())))
 
 
@@ -104,9 +104,18 @@ def _flatten(node: dict[str, Any], prefix: str, depth: int, budget: list[int]) -
             yield name, "true" if value else "false"
 
 
-def _is_model_key(key: str) -> bool:
+def _models(pairs: list[tuple[str, Any]]) -> list[str]:
+    """Values of the model keys, the most readable key first (com.adobe.details before com.adobe.modelId)."""
+    ranked = sorted(((_model_rank(k), clip(str(v), 200)) for k, v in pairs if str(v).strip()), key=lambda kv: kv[0])
+    return list(dict.fromkeys(value for rank, value in ranked if rank < len(MODEL_KEYS)))
+
+
+def _model_rank(key: str) -> int:
     lowered = key.lower()
-    return lowered in MODEL_KEYS or lowered.rsplit("/", 1)[-1] in MODEL_KEYS
+    for name in (lowered, lowered.rsplit("/", 1)[-1]):
+        if name in MODEL_KEYS:
+            return MODEL_KEYS.index(name)
+    return len(MODEL_KEYS)
 
 
 def _is_provider_key(key: str) -> bool:

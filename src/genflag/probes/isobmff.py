@@ -47,6 +47,7 @@ class MovieMetadata:
     tags: list[tuple[str, str]] = field(default_factory=list)  # (name, text) in file order
     xmp: bytes | None = None
     warnings: list[str] = field(default_factory=list)
+    boxes: int = 0  # boxes visited (the walk stops at MAX_BOXES)
 
 
 class _Budget:
@@ -78,7 +79,9 @@ def read_movie_metadata(path: str) -> MovieMetadata:
 def walk(fp: BinaryIO, size: int) -> MovieMetadata:
     """Walk the top-level boxes of a stream of ``size`` bytes."""
     out = MovieMetadata()
-    _walk_boxes(fp, 0, size, 0, out, _Budget(), keys=[])
+    budget = _Budget()
+    _walk_boxes(fp, 0, size, 0, out, budget, keys=[])
+    out.boxes = MAX_BOXES - budget.boxes
     return out
 
 
