@@ -210,8 +210,8 @@ class Checker:
             clip=place.clip.name, clip_index=place.index, record_in=record_in, record_out=record_out,
             record_range=range_dict(place.record_range), source_range=source,
             media=None if media is None else str(media), rule=rule.id, title=rule.title,
-            severity=severity_of(rule, match), category=rule.category,
-            message=render_message(message_for(rule, match), place.facts, match),
+            severity=severity_of(rule, match, place.facts), category=rule.category,
+            message=render_message(message_for(rule, match, place.facts), place.facts, match),
             evidence=[Evidence(hit[0], _jsonable(hit[1]), hit[2], sel, _source_of(hit[0]))
                       for sel, hit in match.evidence],
             requires=match.requires, tool=match.captures.get("tool") or match.captures.get("generator") or rule.tool,
@@ -219,7 +219,7 @@ class Checker:
             status="cleared" if cleared else "open", context=match.context.id if match.context else None,
             credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
             review=review if cleared else None, captures=dict(match.captures),
-            strength=strength_of(rule, match))
+            strength=strength_of(rule, match, place.facts))
 
     def check_paths(self, paths: Sequence[str]) -> RunResult:
         """Check timeline files in order; never raises for a bad file."""

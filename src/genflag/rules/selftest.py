@@ -46,9 +46,9 @@ def run_rule_tests(pack: RulePack, only: Iterable[str] | None = None) -> list[Ca
 
 def _case_passes(engine: Engine, rule_id: str, case: dict[str, Any], expect: bool) -> bool:
     """Did the engine agree (and, when the case names one, give the strength it names)?"""
-    facts = {k: v for k, v in case.items() if k != STRENGTH_KEY}
-    match = next((m for m in engine.evaluate(Facts(None, facts)) if m.rule.id == rule_id), None)
+    facts = Facts(None, {k: v for k, v in case.items() if k != STRENGTH_KEY})
+    match = next((m for m in engine.evaluate(facts) if m.rule.id == rule_id), None)
     if (match is not None) != expect:
         return False
     wanted = case.get(STRENGTH_KEY)
-    return match is None or wanted is None or strength_of(match.rule, match) == wanted
+    return match is None or wanted is None or strength_of(match.rule, match, facts) == wanted

@@ -39,6 +39,8 @@ _TIMELINE_MEDIA = ("media.target", "media.name", "media.kind", "media.frame_patt
 _DECLARED_HEADS = frozenset({"c2pa", "iptc", "sidecar", "asset"})
 _DECLARED_XMP = ("xmp.digital_source_type", "xmp.ai_system", "xmp.ai_prompt", "xmp.aigc.")
 _PLACEHOLDER = re.compile(r"\{(tool|vendor)\}")
+_EDGE = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
+_TRAILING_BOUNDARY = re.compile(r"[ _.-]+[^0-9 _.-]$")
 _UNSET = object()
 
 
@@ -88,11 +90,15 @@ def selection_tier(rule: Any, name: str, hits: list[tuple[str, Any, str]]) -> st
     return CONTEXT if tiers else "named"
 
 
-def strength_of(rule: Any, match: Any) -> str | None:
-    """The evidence strength of a match (memoised on the match), or None when it has no evidence."""
+def strength_of(rule: Any, match: Any, facts: Any = None) -> str | None:
+    """The evidence strength of a match (memoised on the match), or None when it has no evidence.
+
+    ``facts`` (the clip's Facts) settle the selections the match carries no evidence for (those used
+    under ``not``); without them such a selection is taken as true first (the cautious reading), then false.
+    """
     found = getattr(match, "_genflag_strength", _UNSET)
     if found is _UNSET:
-        found = _compute(rule, match)
+        found = _compute(rule, match, facts)
         try:
             match._genflag_strength = found
         except AttributeError:  # a slotted match from a plugin engine: compute again next time
@@ -100,7 +106,7 @@ def strength_of(rule: Any, match: Any) -> str | None:
     return found
 
 
-def _compute(rule: Any, match: Any) -> str | None:
+def _compute(rule: Any, match: Any, facts: Any) -> str | None:
     hits: dict[str, list[tuple[str, Any, str]]] = {}
     for name, hit in match.evidence:
         hits.setdefault(name, []).append(hit)
@@ -108,39 +114,51 @@ def _compute(rule: Any, match: Any) -> str | None:
     candidates = sorted({t for t in tiers.values() if t != CONTEXT}, key=RANK.__getitem__, reverse=True)
     if not candidates:
         return None
-    positive, negative = polarity(rule.condition)
-    unmatched_negative = negative - set(tiers)
-    for pessimistic in (True, False):
+    known = _other_selections(rule, set(tiers), facts)
+    negated = polarity(rule.condition)[1]
+    for assume in ((True,) if known is not None else (True, False)):
+        others = known if known is not None else {name: assume for name in negated if name not in tiers}
         for tier in candidates:
-            if _holds(rule.condition, tiers, tier, unmatched_negative, pessimistic):
+            if _holds(rule.condition, tiers, tier, others):
                 return tier
     return candidates[-1]
 
 
-def _holds(node: cond.Node, tiers: dict[str, str], floor: str, negatives: set[str], pessimistic: bool) -> bool:
-    """Does the condition hold with only the evidence at or above ``floor``? Negative selections without
-    hits are unknown: taken as true (pessimistic) or false."""
+def _other_selections(rule: Any, matched: set[str], facts: Any) -> dict[str, bool] | None:
+    """Truth of the rule's selections that gave no evidence, from the clip's facts (None without facts)."""
+    if facts is None:
+        return None
+    return {name: _selection_true(selection, facts) for name, selection in rule.selections.items() if name not in matched}
+
+
+def _selection_true(selection: Any, facts: Any) -> bool:
+    return any(all(leaf.evaluate(facts.get(leaf.field))[0] for leaf in group) for group in selection.alternatives)
+
+
+def _holds(node: cond.Node, tiers: dict[str, str], floor: str, others: dict[str, bool]) -> bool:
+    """Does the condition hold with only the evidence at or above ``floor``? Selections without evidence
+    take their value from ``others`` (the clip's facts, or an assumption for negated ones), else false."""
     def value(name: str) -> bool:
         tier = tiers.get(name)
         if tier is not None:
             return tier == CONTEXT or RANK[tier] >= RANK[floor]
-        return pessimistic and name in negatives
+        return others.get(name, False)
     return evaluate(node, value)
 
 
-def severity_of(rule: Any, match: Any) -> str:
+def severity_of(rule: Any, match: Any, facts: Any = None) -> str:
     """The match's severity (after usage contexts), capped by its strength (a possible finding: at most warning)."""
     severity = match.severity
-    cap = SEVERITY_CAP.get(strength_of(rule, match) or "")
+    cap = SEVERITY_CAP.get(strength_of(rule, match, facts) or "")
     if cap and _SEVERITY_RANK[severity] > _SEVERITY_RANK[cap]:
         return cap
     return severity
 
 
-def message_for(rule: Any, match: Any) -> str:
+def message_for(rule: Any, match: Any, facts: Any = None) -> str:
     """The message template for a match: the rule's message for its strength tier (``messages:``), the
     default possible message, or the rule's message; {tool} / {vendor} say plainly when none is known."""
-    strength = strength_of(rule, match)
+    strength = strength_of(rule, match, facts)
     template = (getattr(rule, "messages", None) or {}).get(strength or "")
     if template is None:
         template = _possible_message(match) if strength == "possible" else rule.message
@@ -149,8 +167,17 @@ def message_for(rule: Any, match: Any) -> str:
 
 def _possible_message(match: Any) -> str:
     tokens = [hit[2] for name, hit in match.evidence if _is_possible(match.rule, name)]
-    token = re.sub(r"[{}]", "", str(tokens[0]))[:60] if tokens else "?"
+    token = bare_token(str(tokens[0]), match.rule.tool) if tokens else "?"
     return POSSIBLE_MESSAGE.replace("{token}", token)
+
+
+def bare_token(matched: str, tool: str | None) -> str:
+    """The token a possible selection matched, without the boundary characters its regex consumed
+    ("_sora_c" -> sora, "/mj/" -> mj, "MX_07_udio_" -> udio: the word the tool's name contains)."""
+    text = _TRAILING_BOUNDARY.sub("", _EDGE.sub("", matched))
+    words = re.findall(r"[A-Za-z0-9]+(?:\.[0-9]+)?", text)
+    named = [w for w in words if tool and w.lower() in tool.lower() and not w.isdigit()]
+    return re.sub(r"[{}]", "", named[0] if named else text)[:60] or "?"
 
 
 def _is_possible(rule: Any, name: str) -> bool:
