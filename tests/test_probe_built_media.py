@@ -238,6 +238,25 @@ def test_when_firefly_runs_its_own_model_then_still_firefly(tmp_path: Path, sign
     assert check_bytes(tmp_path, "a.jpg", data)["genai.image.firefly"].strength == "declared"
 
 
+def test_when_the_sdk_cannot_decode_a_store_then_its_declarations_are_read_unverified(tmp_path: Path, signing) -> None:
+    data = bytearray(signing.sign_as("OpenAI", bm.png_with({}), signing.definition(
+        "ChatGPT", [signing.created("trainedAlgorithmicMedia", {"name": "GPT-4o"})]), mime="image/png"))
+    store = data.find(b"jumdc2pa")
+    actions = data.find(b"c2pa.created", store)
+    data[actions + 6] ^= 0xFF  # "c2pa.created" no longer UTF-8: the SDK cannot decode the actions, so gives up
+    facts = probe_bytes(tmp_path, "a.png", bytes(data))
+    assert facts["c2pa.present"] is False and facts["c2pa.error"]
+    assert facts["c2pa.unverified.digital_source_type"] == ["trainedAlgorithmicMedia"]
+    assert facts["c2pa.unverified.name"] == ["GPT-4o", "ChatGPT"] and facts["iptc.generative"] is True
+    found = check_bytes(tmp_path, "b.png", bytes(data))
+    assert found["provenance.iptc.generated"].message == "media declares trainedAlgorithmicMedia (tool: GPT-4o)"
+
+
+def test_when_a_file_has_no_store_then_no_unverified_facts(tmp_path: Path) -> None:
+    facts = probe_bytes(tmp_path, "a.png", bm.png_with({"Comment": "trainedAlgorithmicMedia softwareAgent"}))
+    assert not [k for k in facts if k.startswith("c2pa.unverified")]
+
+
 # --- manifest shapes the SDK's JSON can take ---------------------------------------------------------
 
 def _store(actions_data: dict, extra: list | None = None) -> dict:

@@ -102,7 +102,11 @@ def read_embedded(path: str, fmt: str) -> dict[str, Any]:
             with reader:
                 return _reader_facts(reader, "embedded")
     except c2pa.C2paError as exc:
-        return _error_facts(exc)
+        facts = _error_facts(exc)
+    if facts.get("c2pa.manifest_location") != "remote":
+        from .c2pa_raw import unverified_facts
+        facts.update(unverified_facts(path))  # what a store the SDK cannot parse still declares
+    return facts
 
 
 def read_sidecar(path: str, fmt: str, sidecar: str) -> dict[str, Any]:

@@ -45,6 +45,7 @@ SOURCE_TYPE_FACTS = (
     "c2pa.ingredients.digital_source_type",
     "xmp.digital_source_type",
     "sidecar.digital_source_type",
+    "c2pa.unverified.digital_source_type",
 )
 
 
