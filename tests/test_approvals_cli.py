@@ -108,7 +108,7 @@ def test_an_editors_review_is_not_an_approval_but_still_clears_what_needs_none(r
     lines = result.out.splitlines()
     assert "[approval: pending: needs approval by producer] (editor review: cleared by Ed; not a written approval)" \
         in lines[0]
-    assert lines[1].endswith("(ml.upscale.test) (cleared by Ed)")
+    assert lines[1].endswith("(ml.upscale.test; named) (cleared by Ed)")
     assert result.code == 1 and "1 error, 0 warning, 0 info, 1 cleared, 0 approved" in result.out
 
 

@@ -52,10 +52,10 @@ def _clip(name: str, path: Path) -> otio.schema.Clip:
                             source_range=trange(0, 24))
 
 
-def _categories(timeline: otio.schema.Timeline, tmp_path: Path) -> dict[str, set[str]]:
+def _categories(timeline: otio.schema.Timeline, tmp_path: Path, rules: list[str] | None = None) -> dict[str, set[str]]:
     path = str(tmp_path / "media.otio")
     otio.adapters.write_to_file(timeline, path)
-    run = Checker(CheckOptions(cache_dir=str(tmp_path / "cache"))).check_paths([path])
+    run = Checker(CheckOptions(cache_dir=str(tmp_path / "cache"), rules=rules or [])).check_paths([path])
     assert run.errors == []
     found: dict[str, set[str]] = {}
     for finding in run.findings:
@@ -78,9 +78,17 @@ def test_every_ai_file_in_the_corpus_is_flagged_and_no_trap_is(tmp_path: Path) -
 
 
 def test_traps_still_report_their_provenance_problems(tmp_path: Path) -> None:
+    """A broken signature is reported; remote-only and stripped credentials say nothing about AI, so
+    their rules are off by default (camera photos exported from Lightroom carry them) and a TD turns
+    them on."""
     media = corpus_dir("media")
     files = {"a": "c2pa-rs/E-sig-CA.jpg", "b": "c2pa-rs/cloud.jpg", "c": "c2pa-rs/no_manifest.jpg"}
-    found = _categories(make_timeline(("V1", [_clip(k, media / v) for k, v in files.items()])), tmp_path)
+    timeline = make_timeline(("V1", [_clip(k, media / v) for k, v in files.items()]))
+    assert _categories(timeline, tmp_path) == {"a": {"provenance.integrity"}}
+    overrides = tmp_path / "on.yaml"
+    overrides.write_text("genflag_rules: 1\noverrides:\n  - {id: provenance.c2pa.remote_only, enabled: true}\n"
+                         "  - {id: provenance.c2pa.stripped, enabled: true}\n", encoding="utf-8")
+    found = _categories(timeline, tmp_path, [str(overrides)])
     assert found == {"a": {"provenance.integrity"}, "b": {"provenance.integrity"}, "c": {"provenance.integrity"}}
 
 

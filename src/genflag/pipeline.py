@@ -22,6 +22,7 @@ from .plugins import Collector, RunContext, registry
 from .review import clears, review_state
 from .rules.modifiers import value_text
 from .rules.pack import RulePack, load_pack
+from .rules.strength import message_for, severity_of, strength_of
 from .timecode import in_out, range_dict
 from .timeline_io import read_timeline, timelines_in
 from .walk import ClipPlace, clip_places
@@ -183,8 +184,8 @@ class Checker:
             clip=place.clip.name, clip_index=place.index, record_in=record_in, record_out=record_out,
             record_range=range_dict(place.record_range), source_range=source,
             media=_text_or_none(place.facts.first("media.target")), rule=rule.id, title=rule.title,
-            severity=match.severity, category=rule.category,
-            message=render_message(rule.message, place.facts, match),
+            severity=severity_of(rule, match, place.facts), category=rule.category,
+            message=render_message(message_for(rule, match, place.facts), place.facts, match),
             evidence=[Evidence(hit[0], _jsonable(hit[1]), hit[2], sel, _source_of(hit[0]))
                       for sel, hit in match.evidence],
             requires=match.requires, tool=match.captures.get("tool") or match.captures.get("generator") or rule.tool,
@@ -192,7 +193,8 @@ class Checker:
             status="cleared" if cleared else "open", context=match.context.id if match.context else None,
             credit=render_message(rule.credit, place.facts, match) if rule.credit else None,
             review=review if cleared else None, captures=dict(match.captures),
-            media_path=_text_or_none(place.facts.first("media.path")), media_state=place.media_state)
+            media_path=_text_or_none(place.facts.first("media.path")), media_state=place.media_state,
+            strength=strength_of(rule, match, place.facts))
 
     def check_paths(self, paths: Sequence[str], jobs: int = 1) -> RunResult:
         """Check timeline files, each in its own child process; never raises for a bad file."""

@@ -17,6 +17,7 @@ from ..plugins import registry
 from .common import (
     FAIL_ON,
     add_check_options,
+    apply_min_evidence,
     check_options,
     effective,
     excludes,
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args)
-    result = _check(args, selected, options, jobs)
+    result = apply_min_evidence(_check(args, selected, options, jobs), options)
     result.shard = shard
     run_post_check(args, result)
     _emit(output, result, args)

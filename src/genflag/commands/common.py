@@ -16,6 +16,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import SEVERITY_RANK, RunResult
 from ..media_paths import parse_media_root
 from ..pipeline import CheckOptions
+from ..rules.strength import TIERS, keep_min_evidence
 
 FAIL_ON = ("info", "warning", "error", "never")
 EXIT_INTERRUPTED = 130
@@ -45,6 +46,9 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--memory-limit", metavar="SIZE",
                        help="memory one timeline's check may use, e.g. 8GiB (default: 80%% of the machine's, "
                             "shared by the jobs running at once)")
+    group.add_argument("--min-evidence", choices=TIERS, default=None, metavar="TIER",
+                       help="report only findings whose evidence is at least TIER: possible (everything, the default), "
+                            "named, metadata or declared")
     group.add_argument("--asset-config", metavar="TOML",
                        help="OpenAssetIO manager config (default: $OPENASSETIO_DEFAULT_CONFIG when set)")
     from ..reports.source import add_consent_options
@@ -104,6 +108,9 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     extra.setdefault("config", {})
     extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
     timeout, memory = _limits(args)
+    floor = effective(args, "min_evidence", None)[0]
+    if floor is not None:
+        extra["config"]["min_evidence"] = floor
     return CheckOptions(
         timeout=timeout, memory_limit=memory,
         rules=list(config.get("rules", [])) + list(args.rules),
@@ -126,6 +133,15 @@ def _limits(args: argparse.Namespace) -> tuple[float | None, int | None]:
         return (None if timeout is None else float(timeout)), (None if memory is None else parse_size(str(memory)))
     except ValueError as exc:
         raise UsageError(f"--memory-limit: {exc}") from None
+
+
+def apply_min_evidence(run: RunResult, options: CheckOptions) -> RunResult:
+    """Drop the findings whose evidence is weaker than --min-evidence (or the configured min_evidence)."""
+    floor = options.config.get("min_evidence")
+    if floor:
+        for result in run.results:
+            result.findings = keep_min_evidence(result.findings, floor)
+    return run
 
 
 def _root(spec: str) -> tuple[str, str]:

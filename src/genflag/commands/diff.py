@@ -11,6 +11,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..findings import Finding
 from ..output.safe_text import one_line
 from ..pipeline import Checker
+from ..rules.strength import keep_min_evidence
 from .common import add_check_options, check_options
 
 
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     if old.errors or new.errors:
         return EXIT_USAGE
-    diff = diff_findings(old.findings, new.findings)
+    floor = checker.options.config.get("min_evidence")
+    diff = diff_findings(keep_min_evidence(old.findings, floor), keep_min_evidence(new.findings, floor))
     if args.format == "json":
         json.dump(diff.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

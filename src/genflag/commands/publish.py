@@ -15,7 +15,7 @@ from ..inputs import expand_inputs
 from ..pipeline import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
-from .common import add_check_options, check_options, parse_adapter_args, project_config
+from .common import add_check_options, apply_min_evidence, check_options, parse_adapter_args, project_config
 from .post_check import run_post_check
 
 
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines)
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    result = Checker(check_options(args)).check_paths(paths)
+    options = check_options(args)
+    result = apply_min_evidence(Checker(options).check_paths(paths), options)
     run_post_check(args, result)
     for message in result.errors:
         print(message, file=sys.stderr)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
-from .common import check_options
+from .common import apply_min_evidence, check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
     from ..assets.host import AssetSession
@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise UsageError("no timelines found in the given inputs")
     args.asset_config = session.config_path
-    result = Checker(check_options(args)).check_paths(paths)
+    options = check_options(args)
+    result = apply_min_evidence(Checker(options).check_paths(paths), options)
     _print_check_problems(result)
     summary = publish_run(result, session, dry_run=args.dry_run)
     for target, new_ref in sorted(summary.published.items()):

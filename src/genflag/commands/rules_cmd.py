@@ -101,6 +101,7 @@ def _explain_dict(rule) -> dict:  # type: ignore[no-untyped-def]
             "references": rule.references, "falsepositives": rule.falsepositives,
             "selections": {name: [[leaf.key for leaf in group] for group in sel.alternatives]
                            for name, sel in rule.selections.items()},
+            "strength": dict(rule.selection_strength), "messages": dict(rule.messages),
             "source": f"{rule.source}:{rule.line}"}
 
 
@@ -114,7 +115,8 @@ def _explain_lines(rule) -> list[str]:  # type: ignore[no-untyped-def]
         lines += ["", *("  " + text for text in rule.description.strip().splitlines())]
     lines += ["", "  selections:"]
     for name, groups in data["selections"].items():
-        lines.append(f"    {name}: " + " OR ".join("(" + " AND ".join(g) + ")" for g in groups))
+        tier = rule.selection_strength.get(name, "from its evidence")
+        lines.append(f"    {name} [{tier}]: " + " OR ".join("(" + " AND ".join(g) + ")" for g in groups))
     lines += [f"  message      {rule.message}"]
     if rule.falsepositives:
         lines += ["  known false positives: " + "; ".join(rule.falsepositives)]
@@ -138,6 +140,8 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         for case in failed:
             want = "match" if case.expect_match else "no match"
+            if case.expect_match and "@strength" in case.facts:
+                want += f" of strength {case.facts['@strength']}"
             print(f"{case.source}:{case.line}: FAIL: {case.rule_id}: expected {want} for case "
                   f"{case.index + 1}: {one_line(json.dumps(case.facts, ensure_ascii=False))}")
         rules = len({r.rule_id for r in results})

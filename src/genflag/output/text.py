@@ -11,14 +11,14 @@ from .status_text import approval_words, approvals_summary, consent_words, media
 
 
 def format_finding(finding: Finding) -> str:
-    """Render `file:TRACK@IN-OUT: severity: clip: message (rule) [context] [approval: ...] [consent: ...]`."""
+    """Render `file:TRACK@IN-OUT: severity: clip: message (rule; strength) [context] [approval: ...] [consent: ...]`."""
     where = finding.timeline
     if finding.track or finding.record_in:
         where += f":{one_line(finding.track, 40)}"
     if finding.record_in:
         where += f"@{finding.record_in}-{finding.record_out}"
     return (f"{where}: {finding.severity}: {one_line(finding.clip, 80)}: {one_line(finding.message)} "
-            f"({finding.rule}){status_suffix(finding)}")
+            f"({finding.rule}{'; ' + finding.strength if finding.strength else ''}){status_suffix(finding)}")
 
 
 def status_suffix(finding: Finding) -> str:

@@ -9,4 +9,6 @@ BUILTIN_PROBES: dict[str, str] = {
     "exr": "genflag.probes.exr:ExrProbe",
     "dpx": "genflag.probes.dpx:DpxProbe",
     "sidecar": "genflag.probes.sidecar:SidecarProbe",
+    "mp4": "genflag.probes.movie:MovieProbe",
+    "audio": "genflag.probes.audio_tags:AudioTagProbe",
 }

@@ -25,6 +25,9 @@ MAX_SIDECAR_BYTES = 16 * 1024 * 1024
 #: The SDK reads these formats whole into memory (about 3x the file size): larger files are not handed to it.
 WHOLE_FILE_FORMATS = frozenset({"jpeg", "gif", "svg", "webp"})
 MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
+#: The SDK's time on an ISO BMFF file grows with the square of its box count (2 s at 20 000 boxes):
+#: files with more boxes than this (none that a camera or a generator writes) are not handed to it.
+MAX_SDK_BOXES = 10_000
 _RIFF_FORMATS = frozenset({"webp", "wav", "avi"})
 _REMOTE_URL = re.compile(r"remote manifest.*?(https?://\S+)", re.IGNORECASE)
 _local = threading.local()
@@ -34,7 +37,7 @@ class C2paProbe(MediaProbe):
     """Read C2PA manifests: claim generator, actions, digital source types, ingredients, validation."""
 
     name = "c2pa"
-    version = "2"
+    version = "3"
     description = "C2PA Content Credentials (embedded or .c2pa sidecar), offline"
 
     def accepts(self, path: str, head: bytes) -> bool:
@@ -45,7 +48,7 @@ class C2paProbe(MediaProbe):
         """Return c2pa.* facts (c2pa.present false when there is no manifest)."""
         fmt = sniff(head)
         facts: dict[str, Any] = {"c2pa.present": False}
-        refusal = sdk_refusal(fmt, head, os.path.getsize(path))
+        refusal = sdk_refusal(fmt, head, os.path.getsize(path)) or box_refusal(path, fmt)
         if refusal:
             facts["c2pa.error"] = refusal
         elif fmt in C2PA_FORMATS:
@@ -63,6 +66,16 @@ def sdk_refusal(fmt: str, head: bytes, size: int) -> str | None:
         return f"not read: {fmt} file larger than {MAX_WHOLE_FILE_BYTES // (1024 * 1024)} MiB"
     if fmt in _RIFF_FORMATS and int.from_bytes(head[4:8], "little") + 8 > size + 1:
         return "not read: RIFF size field larger than the file (truncated or corrupt)"
+    return None
+
+
+def box_refusal(path: str, fmt: str) -> str | None:
+    """Why an ISO BMFF file is not handed to the SDK (too many boxes), or None."""
+    if fmt != "bmff":
+        return None
+    from .isobmff import read_movie_metadata
+    if read_movie_metadata(path).boxes > MAX_SDK_BOXES:
+        return f"not read: more than {MAX_SDK_BOXES} ISO BMFF boxes"
     return None
 
 
@@ -89,7 +102,11 @@ def read_embedded(path: str, fmt: str) -> dict[str, Any]:
             with reader:
                 return _reader_facts(reader, "embedded")
     except c2pa.C2paError as exc:
-        return _error_facts(exc)
+        facts = _error_facts(exc)
+    if facts.get("c2pa.manifest_location") != "remote":
+        from .c2pa_raw import unverified_facts
+        facts.update(unverified_facts(path))  # what a store the SDK cannot parse still declares
+    return facts
 
 
 def read_sidecar(path: str, fmt: str, sidecar: str) -> dict[str, Any]:

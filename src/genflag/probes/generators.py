@@ -1,8 +1,10 @@
-"""Recognise image-generator metadata (ComfyUI, Automatic1111, Fooocus, InvokeAI, NovelAI...).
+"""Recognise image-generator metadata (ComfyUI, Automatic1111 and forks, SwarmUI, Civitai, InvokeAI,
+NovelAI, Fooocus, RuinedFooocus, TensorArt, Stability Matrix...).
 
-Input is text found in PNG chunks, EXIF UserComment or a stealth payload; output is the
-generator's name, model and prompt. Everything is parsed as data (JSON or plain text): nothing
-found here is ever executed, imported, fetched or followed.
+Input is a set of named text values found in PNG text chunks, EXIF text tags (normalised by
+generator_entries), or a stealth payload; output is the generator's name, model and prompt.
+Everything is parsed as data (JSON or plain text): nothing found here is ever executed, imported,
+fetched or followed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ MAX_VALUE_CHARS = 2000
 MAX_JSON_CHARS = 8 * 1024 * 1024
 MAX_NODES = 10_000
 
-_A1111_STEPS = re.compile(r"^Steps: \d+", re.MULTILINE)
+_A1111_STEPS = re.compile(r"(?:^|[\n,]) ?Steps: \d+")
 _A1111_MODEL = re.compile(r"(?:^|[\s,])Model: ([^,\n]+)")
+_A1111_VERSION = re.compile(r"(?:^|[,\n])\s*Version: ([^\s,]+)")
 _A1111_NEGATIVE = "\nNegative prompt:"
 
 
@@ -50,29 +53,60 @@ def load_json(text: str) -> Any:
     if not text or len(text) > MAX_JSON_CHARS or text.lstrip()[:1] not in ("{", "[", '"'):
         return None
     try:
-        return json.loads(text)
+        return json.loads(text.rstrip("\x00"))
     except (ValueError, RecursionError):
         return None
 
 
 def parse_a1111(text: str) -> Generation | None:
-    """Parse Automatic1111-style ``parameters`` text (prompt, Negative prompt:, Steps: ... line)."""
-    if not _A1111_STEPS.search(text):
+    """Parse Automatic1111-style ``parameters`` text (prompt, Negative prompt:, Steps: ... line), naming
+    the fork from its ``Version:`` / ``App:`` fields (Forge, reForge, Forge Neo, SD.Next, Fooocus...)."""
+    found = _A1111_STEPS.search(text)
+    if not found:
         return None
-    steps_at = _A1111_STEPS.search(text).start()
-    head = "\n" + text[:steps_at]
-    prompt = head.split(_A1111_NEGATIVE, 1)[0]
+    steps_at = found.start() + (1 if text[found.start()] in "\n," else 0)
+    prompt = ("\n" + text[:steps_at]).split(_A1111_NEGATIVE, 1)[0]
     settings = text[steps_at:]
     model = _A1111_MODEL.search(settings)
-    generator = "Fooocus" if "Fooocus" in settings else "Automatic1111"
-    return Generation(generator, model.group(1).strip() if model else None, prompt.strip() or None)
+    return Generation(a1111_family(settings), model.group(1).strip() if model else None, prompt.strip() or None)
+
+
+def a1111_family(settings: str) -> str:
+    """Name the A1111-format writer from its settings line."""
+    if "sui_image_params" in settings or "swarm_version" in settings:
+        return "SwarmUI"
+    if "App: SD.Next" in settings or "App:SD.Next" in settings:
+        return "SD.Next"
+    version = _A1111_VERSION.search(settings)
+    named = _fork(version.group(1)) if version else None
+    if named:
+        return named
+    if "Civitai resources:" in settings or "Civitai metadata:" in settings:
+        return "Civitai"
+    return "Fooocus" if "Fooocus" in settings else "Automatic1111"
+
+
+def _fork(version: str) -> str | None:
+    if version == "ComfyUI":
+        return "ComfyUI"
+    if version.startswith("Fooocus"):
+        return "Fooocus"
+    if version == "classic":
+        return "Forge Classic"
+    if version.startswith("neo"):
+        return "Forge Neo"
+    if re.match(r"f\d+\.\d+(\.\d+)?(v\d+)?-v", version):
+        return "reForge"
+    if re.match(r"f\d", version):
+        return "Forge"
+    return None
 
 
 def parse_comfyui(prompt_text: str | None, workflow_text: str | None) -> Generation | None:
     """Parse ComfyUI's ``prompt`` (API graph) / ``workflow`` (UI graph) JSON chunks."""
     graph = load_json(prompt_text or "")
     if isinstance(graph, dict) and _is_comfy_graph(graph):
-        return Generation("ComfyUI", _comfy_model(graph), _comfy_prompt(graph))
+        return Generation("ComfyUI", comfy_model(graph), _comfy_prompt(graph))
     workflow = load_json(workflow_text or "")
     if isinstance(workflow, dict) and isinstance(workflow.get("nodes"), list):
         return Generation("ComfyUI", None, None)
@@ -92,7 +126,8 @@ def _nodes(graph: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _comfy_model(graph: dict[str, Any]) -> str | None:
+def comfy_model(graph: dict[str, Any]) -> str | None:
+    """The first checkpoint / UNet / model name a ComfyUI API graph loads."""
     for _, node in _nodes(graph):
         for name in ("ckpt_name", "unet_name", "model_name"):
             value = node["inputs"].get(name)
@@ -127,9 +162,9 @@ def _node_text(node: Any) -> str | None:
 def parse_fooocus(parameters: str) -> Generation | None:
     """Parse Fooocus's JSON ``parameters`` chunk."""
     data = load_json(parameters)
-    if not isinstance(data, dict) or not ({"base_model", "prompt"} & data.keys()):
+    if not isinstance(data, dict) or "base_model" not in data or "prompt" not in data:
         return None
-    return Generation("Fooocus", _str(data.get("base_model")), _str(data.get("prompt")))
+    return Generation("Fooocus", str_or_none(data.get("base_model")), str_or_none(data.get("prompt")))
 
 
 def parse_invokeai(text: Mapping[str, str]) -> Generation | None:
@@ -138,27 +173,31 @@ def parse_invokeai(text: Mapping[str, str]) -> Generation | None:
     if isinstance(meta, dict):
         model = meta.get("model")
         name = model.get("name") or model.get("model_name") if isinstance(model, dict) else model
-        return Generation("InvokeAI", _str(name), _str(meta.get("positive_prompt")))
+        return Generation("InvokeAI", str_or_none(name), str_or_none(meta.get("positive_prompt")))
     legacy = load_json(text.get("sd-metadata", ""))
     if isinstance(legacy, dict):
         image = legacy.get("image") if isinstance(legacy.get("image"), dict) else {}
         prompts = image.get("prompt")
         prompt = prompts[0].get("prompt") if isinstance(prompts, list) and prompts and isinstance(prompts[0], dict) else prompts
-        return Generation("InvokeAI", _str(legacy.get("model_weights")), _str(prompt))
+        return Generation("InvokeAI", str_or_none(legacy.get("model_weights")), str_or_none(prompt))
     if "Dream" in text or "invokeai_graph" in text:
         dream = load_json(text.get("Dream", ""))
-        return Generation("InvokeAI", None, _str(dream) or text.get("Dream"))
+        return Generation("InvokeAI", None, str_or_none(dream) or text.get("Dream"))
     return None
 
 
 def parse_novelai(text: Mapping[str, str]) -> Generation | None:
-    """Parse NovelAI's ``Software``/``Source``/``Description`` chunks."""
-    if text.get("Software", "").strip() != "NovelAI":
+    """Parse NovelAI's ``Software``/``Source``/``Description`` chunks (or EXIF Software / Comment JSON)."""
+    if not text.get("Software", "").strip().startswith("NovelAI"):
         return None
-    return Generation("NovelAI", text.get("Source"), text.get("Description"))
+    comment = load_json(text.get("Comment", ""))
+    prompt = comment.get("prompt") if isinstance(comment, dict) else None
+    return Generation("NovelAI", text.get("Source") or text.get("Software"),
+                      str_or_none(prompt) or text.get("Description"))
 
 
-def _str(value: Any) -> str | None:
+def str_or_none(value: Any) -> str | None:
+    """A non-blank string, or None."""
     return value if isinstance(value, str) and value.strip() else None
 
 
@@ -166,21 +205,34 @@ def _from_parameters(text: Mapping[str, str]) -> Generation | None:
     parameters = text.get("parameters")
     if parameters is None:
         return None
-    if "fooocus_scheme" in text or parameters.lstrip().startswith("{"):
-        return parse_fooocus(parameters) or parse_a1111(parameters)
+    if parameters.lstrip().startswith("{"):
+        from .generator_json import parse_json_parameters
+        return parse_json_parameters(parameters) or parse_a1111(parameters)
     return parse_a1111(parameters)
 
 
+def _from_comfy(text: Mapping[str, str]) -> Generation | None:
+    if "prompt" not in text and "workflow" not in text:
+        return None
+    return parse_comfyui(text.get("prompt"), text.get("workflow"))
+
+
+def _from_json_apps(text: Mapping[str, str]) -> Generation | None:
+    from .generator_json import detect_json_app
+    return detect_json_app(text)
+
+
 _PARSERS: tuple[Callable[[Mapping[str, str]], Generation | None], ...] = (
-    lambda t: parse_comfyui(t.get("prompt"), t.get("workflow")) if ("prompt" in t or "workflow" in t) else None,
+    _from_json_apps,   # keys unique to one app (sui_image_params, generation_data, smproj...) come first
+    parse_novelai,
+    _from_comfy,
     _from_parameters,
     parse_invokeai,
-    parse_novelai,
 )
 
 
 def detect(text: Mapping[str, str]) -> Generation | None:
-    """Return the generation described by a set of named text values (PNG chunks), if any."""
+    """Return the generation described by a set of named text values (PNG chunks, EXIF entries), if any."""
     for parser in _PARSERS:
         found = parser(text)
         if found is not None:

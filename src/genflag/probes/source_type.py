@@ -45,6 +45,7 @@ SOURCE_TYPE_FACTS = (
     "c2pa.ingredients.digital_source_type",
     "xmp.digital_source_type",
     "sidecar.digital_source_type",
+    "c2pa.unverified.digital_source_type",
 )
 
 
@@ -82,7 +83,7 @@ def normalise_all(values: Iterable[Any]) -> list[str]:
 
 
 def derive_iptc(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the ``iptc.*`` facts (union of every source-type fact, classes, generative flag)."""
+    """Return the ``iptc.*`` facts (union of every source-type fact, classes, generative flag, the generative terms)."""
     values: list[Any] = []
     for key in SOURCE_TYPE_FACTS:
         value = facts.get(key)
@@ -91,5 +92,9 @@ def derive_iptc(facts: Mapping[str, Any]) -> dict[str, Any]:
     if not terms:
         return {}
     classes = list(dict.fromkeys(classify(t) for t in terms))
-    return {"iptc.digital_source_type": terms, "iptc.source_class": classes,
-            "iptc.generative": any(is_generative(t) for t in terms)}
+    facts: dict[str, Any] = {"iptc.digital_source_type": terms, "iptc.source_class": classes,
+                             "iptc.generative": any(is_generative(t) for t in terms)}
+    generative = [t for t in terms if is_generative(t)]
+    if generative:
+        facts["iptc.generative_type"] = generative
+    return facts

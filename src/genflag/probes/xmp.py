@@ -15,6 +15,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..plugins import MediaProbe
+from . import aigc
 from .container import read_container
 from .generators import clip
 from .sniff import sniff
@@ -30,6 +31,8 @@ IPTC_EXT = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
 DCTERMS = "http://purl.org/dc/terms/"
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 ST_EVT = "http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"
+DC = "http://purl.org/dc/elements/1.1/"
+PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 
 #: fact name -> (namespace, property)
 PROPERTIES: dict[str, tuple[str, str]] = {
@@ -42,6 +45,8 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "provenance": (DCTERMS, "provenance"),
     "history.software_agent": (ST_EVT, "softwareAgent"),
     "history.action": (ST_EVT, "action"),
+    "credit": (PHOTOSHOP, "Credit"),
+    "description": (DC, "description"),
 }
 _CONTAINER_FORMATS = ("jpeg", "png", "tiff", "webp")
 _SKIP_FORMATS = ("exr", "dpx", "unknown")  # headers of their own; unknown files are not scanned
@@ -51,8 +56,9 @@ class XmpProbe(MediaProbe):
     """Read the XMP packet of a file and expose the provenance-related properties."""
 
     name = "xmp"
-    version = "1"
-    description = "XMP CreatorTool, Iptc4xmpExt DigitalSourceType / AI system / prompt, dcterms:provenance, history"
+    version = "2"
+    description = ("XMP CreatorTool, Iptc4xmpExt DigitalSourceType / AI system / prompt, dcterms:provenance, history, "
+                   "photoshop:Credit, dc:description, TC260 AIGC label")
 
     def accepts(self, path: str, head: bytes) -> bool:
         """Accept any recognised media format that can carry XMP."""
@@ -61,7 +67,13 @@ class XmpProbe(MediaProbe):
     def probe(self, path: str, head: bytes) -> dict[str, Any]:
         """Return xmp.* facts."""
         fmt = sniff(head)
-        packet = read_container(path, fmt).xmp if fmt in _CONTAINER_FORMATS else scan_packet(path)
+        if fmt in _CONTAINER_FORMATS:
+            packet = read_container(path, fmt).xmp
+        elif fmt == "bmff":
+            from .isobmff import read_movie_metadata
+            packet = read_movie_metadata(path).xmp or scan_packet(path)
+        else:
+            packet = scan_packet(path)
         return xmp_facts(packet) if packet else {}
 
 
@@ -91,6 +103,9 @@ def xmp_facts(packet: bytes) -> dict[str, Any]:
         values = list(dict.fromkeys(clip(v, 500) for v in property_values(root, namespace, local) if v.strip()))
         if values:
             facts[f"xmp.{fact}"] = values[0] if len(values) == 1 else values[:MAX_VALUES]
+    label = next(iter(property_values(root, aigc.XMP_NAMESPACE, "AIGC")), None)
+    if label is not None:
+        facts.update(aigc.facts_from_text(label, "xmp"))
     return facts
 
 

@@ -146,7 +146,7 @@ class _Page:
         blocks = [("Category", s.by_category, True), ("Severity", s.by_severity, False), ("Tool", s.by_tool, False),
                   ("Vendor", s.by_vendor, False), ("Approval", s.by_approval, False),
                   ("Consent", {CONSENT_LABELS.get(k, k): v for k, v in s.by_consent.items()}, False),
-                  ("Media", s.by_media, False)]
+                  ("Media", s.by_media, False), ("Evidence", s.by_strength, False)]
         html = "".join(self._count_table(title, counts, swatch) for title, counts, swatch in blocks if counts)
         return f'<div class="breakdowns">{html}</div>'
 
@@ -281,10 +281,11 @@ def _severity_cell(finding: Finding) -> str:
     """A failing finding's severity badge; an approved or editor-cleared one is not drawn as an error."""
     outcome = finding.outcome()
     severity = e(finding.severity, 20)
+    strength = f'<span class="sub">{e(finding.strength, 20)} evidence</span>' if finding.strength else ""
     if outcome == finding.severity:
-        return f'<td data-v="{severity}"><span class="pill sev-{severity}">{severity}</span></td>'
+        return f'<td data-v="{severity}"><span class="pill sev-{severity}">{severity}</span>{strength}</td>'
     return (f'<td data-v="{severity}"><span class="pill out-{outcome}">{outcome}</span>'
-            f'<span class="sub">{severity} rule</span></td>')
+            f'<span class="sub">{severity} rule</span>{strength}</td>')
 
 
 def _approval_cell(finding: Finding, row: dict[str, Any]) -> str:

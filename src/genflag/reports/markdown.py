@@ -25,7 +25,7 @@ NAME_LIMIT = 120
 #: Markdown punctuation that can start emphasis, code, links, tables, HTML or entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@$])")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
-TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity",
+TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity", "Evidence",
                  "Requires", "Approval", "Consent", "Rule")
 
 
@@ -58,7 +58,7 @@ def summary_lines(summary: Summary) -> list[str]:
     for title, counts in (("Category", summary.by_category), ("Severity", summary.by_severity),
                           ("Tool", summary.by_tool), ("Vendor", summary.by_vendor),
                           ("Approval", summary.by_approval), ("Consent", summary.by_consent),
-                          ("Media", summary.by_media)):
+                          ("Media", summary.by_media), ("Evidence", summary.by_strength)):
         if counts:
             lines += ["", *table((title, "Findings"), counts.items())]
     return lines
@@ -69,6 +69,7 @@ def finding_cells(finding: Finding) -> list[object]:
     row = finding_row(finding)
     return [row["record_in"], row["record_out"], row["shot"], row["track"], row["tool"], row["category"],
             row["severity"] if finding.counts_toward_failure() else f"{row['severity']} ({finding.outcome()})",
+            row["strength"],
             ", ".join(row["requires"]), _approval_cell(row), _consent_cell(row), row["rule"]]
 
 

@@ -21,6 +21,7 @@ COLUMNS: tuple[str, ...] = (
     "start_seconds", "duration_seconds", "media", "rule", "title", "category", "severity", "status",
     "tool", "vendor", "requires", "approval", "performer", "consent", "consent_record", "message", "tags",
     "approval_detail", "approved_by", "approval_ref", "media_state", "editor_review",
+    "strength",
 )
 APPROVAL_STATUSES = ("pending", "stale", "rejected", "approved", "not required")
 NOT_APPLICABLE = "n/a"
@@ -72,6 +73,7 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "approved_by": "; ".join(f"{d['by']} ({d['role']})" for d in _counted(finding)),
         "approval_ref": "; ".join(str(d["ref"]) for d in _counted(finding)),
         "media_state": finding.media_state or "", "editor_review": _review_text(finding),
+        "strength": finding.strength or "",
     }
 
 
@@ -113,6 +115,7 @@ class Summary:
     by_approval: dict[str, int] = field(default_factory=dict)
     by_consent: dict[str, int] = field(default_factory=dict)
     by_media: dict[str, int] = field(default_factory=dict)  # distinct media by read state (empty: not recorded)
+    by_strength: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -143,7 +146,8 @@ def summarize(findings: list[Finding], clips: int = 0, errors: int = 0,
         by_category=_sorted(Counter(f.category for f in findings)), by_severity=dict(severity),
         by_tool=_sorted(Counter(f.tool or "(unknown)" for f in findings)),
         by_vendor=_sorted(Counter(f.vendor or "(unknown)" for f in findings)),
-        by_approval=_sorted(Counter(approval_status(f) for f in findings)), by_consent=_sorted(consent))
+        by_approval=_sorted(Counter(approval_status(f) for f in findings)), by_consent=_sorted(consent),
+        by_strength=_sorted(Counter(f.strength or "(unknown)" for f in findings)))
 
 
 def summarize_timeline(result: TimelineResult) -> Summary:

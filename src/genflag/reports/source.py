@@ -100,13 +100,13 @@ def _configured_consents(args: argparse.Namespace) -> str | None:
 
 
 def _check(args: argparse.Namespace) -> Source:
-    from ..commands.common import check_options
+    from ..commands.common import apply_min_evidence, check_options
     from ..inputs import expand_inputs
     paths = expand_inputs(args.timelines, args.exclude) if args.timelines else []
     if not paths:
         raise UsageError("no timelines found in the given inputs (or use --from-json FILE)")
     checker = LayoutChecker(check_options(args))
-    run = checker.check_paths(paths)
+    run = apply_min_evidence(checker.check_paths(paths), checker.options)
     return Source(run, checker.layouts)
 
 

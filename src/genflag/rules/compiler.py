@@ -19,6 +19,7 @@ from .modifiers import (
     compile_test,
 )
 from .prefilter import prefilter_patterns
+from .strength import resolve_tiers, unknown_patterns
 
 _leaf_ids = itertools.count()
 
@@ -60,6 +61,10 @@ class Compiler:
         selections_ok = self._last_selection_ok
         node = self._condition(raw.get("condition"), selections, path, rule_id)
         captures = self._captures(raw.get("capture") or {}, path + ("capture",), rule_id)
+        strength = dict(raw.get("strength") or {})
+        for pattern in unknown_patterns(selections, strength):
+            self.problems.append(self.doc.problem(path + ("strength", pattern),
+                                                  f"strength names no selection: {pattern!r}", rule_id))
         if not selections_ok or node is None or captures is None:
             return None
         line, _ = self.doc.where(path)
@@ -71,7 +76,8 @@ class Compiler:
             credit=raw.get("credit"), tags=list(raw.get("tags", [])),
             references=list(raw.get("references", [])), falsepositives=list(raw.get("falsepositives", [])),
             enabled=raw.get("enabled", True), captures=captures, tests=dict(raw.get("tests") or {}),
-            source=self.doc.source, line=line, pack=self.pack_id)
+            source=self.doc.source, line=line, pack=self.pack_id, strength=strength,
+            messages=dict(raw.get("messages") or {}), selection_strength=resolve_tiers(selections, strength, {}))
 
     def _condition(self, text: str | None, selections: dict[str, Selection],
                    path: tuple[Any, ...], rule_id: str) -> cond.Node | None:

@@ -94,6 +94,9 @@ class Rule:
     source: str = ""
     line: int | None = None
     pack: str = ""
+    strength: dict[str, str] = field(default_factory=dict)  # the rule's own map: selection name or glob -> tier
+    messages: dict[str, str] = field(default_factory=dict)  # message template per evidence tier
+    selection_strength: dict[str, str] = field(default_factory=dict)  # resolved tier per selection (rules/strength.py)
 
 
 @dataclass(eq=False)

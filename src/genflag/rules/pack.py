@@ -11,9 +11,10 @@ from typing import Any, Iterable
 from ..errors import Problem, ProblemsError
 from .loader import RuleFile, load_rule_file
 from .model import Context, Rule
+from .strength import resolve_tiers
 
 RULE_SUFFIXES = (".yaml", ".yml")
-OVERRIDABLE = ("enabled", "severity", "requires", "message", "category", "tags", "credit")
+OVERRIDABLE = ("enabled", "severity", "requires", "message", "category", "tags", "credit", "strength", "messages")
 
 
 def default_pack_dir() -> Path:
@@ -29,6 +30,7 @@ class RulePack:
     contexts: list[Context] = field(default_factory=list)
     packs: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    strength_defaults: dict[str, dict[str, str]] = field(default_factory=dict)  # pack id -> pack.strength
 
     def enabled(self) -> list[Rule]:
         """Rules that are switched on."""
@@ -48,8 +50,11 @@ class RulePack:
         self.files.append(rule_file.path)
         if "id" in rule_file.pack and rule_file.pack["id"] not in [p.get("id") for p in self.packs]:
             self.packs.append(rule_file.pack)
+        if isinstance(rule_file.pack.get("strength"), dict):
+            self.strength_defaults[rule_file.pack["id"]] = dict(rule_file.pack["strength"])
         for rule in rule_file.rules:
             self.rules[rule.id] = rule
+            self._resolve_strength(rule)
         self.contexts = [c for c in self.contexts if c.id not in {n.id for n in rule_file.contexts}]
         self.contexts.extend(rule_file.contexts)
         for override, path in rule_file.overrides:
@@ -68,6 +73,12 @@ class RulePack:
         for key in OVERRIDABLE:
             if key in override:
                 setattr(rule, key, override[key])
+        if "strength" in override:
+            self._resolve_strength(rule)
+
+    def _resolve_strength(self, rule: Rule) -> None:
+        """The tier of each of the rule's selections: its own strength map, then its pack's defaults."""
+        rule.selection_strength = resolve_tiers(rule.selections, rule.strength, self.strength_defaults.get(rule.pack, {}))
 
 
 def rule_files_in(path: str) -> list[str]:

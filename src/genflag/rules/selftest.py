@@ -1,4 +1,7 @@
-"""Run the test cases rules carry (`tests: {match: [...], no_match: [...]}`) through the real engine."""
+"""Run the test cases rules carry (`tests: {match: [...], no_match: [...]}`) through the real engine.
+
+A match case may say which evidence strength the finding must have: ``"@strength": possible``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from typing import Any, Iterable
 from ..engine import Engine
 from ..facts import Facts
 from .pack import RulePack
+from .strength import strength_of
+
+STRENGTH_KEY = "@strength"
 
 
 @dataclass
@@ -33,6 +39,16 @@ def run_rule_tests(pack: RulePack, only: Iterable[str] | None = None) -> list[Ca
             continue
         for expect, key in ((True, "match"), (False, "no_match")):
             for index, case in enumerate(rule.tests.get(key, [])):
-                matched = rule.id in {m.rule.id for m in engine.evaluate(Facts(None, case))}
-                results.append(CaseResult(rule.id, expect, index, matched == expect, case, rule.source, rule.line))
+                passed = _case_passes(engine, rule.id, case, expect)
+                results.append(CaseResult(rule.id, expect, index, passed, case, rule.source, rule.line))
     return results
+
+
+def _case_passes(engine: Engine, rule_id: str, case: dict[str, Any], expect: bool) -> bool:
+    """Did the engine agree (and, when the case names one, give the strength it names)?"""
+    facts = Facts(None, {k: v for k, v in case.items() if k != STRENGTH_KEY})
+    match = next((m for m in engine.evaluate(facts) if m.rule.id == rule_id), None)
+    if (match is not None) != expect:
+        return False
+    wanted = case.get(STRENGTH_KEY)
+    return match is None or wanted is None or strength_of(match.rule, match, facts) == wanted

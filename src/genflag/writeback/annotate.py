@@ -8,6 +8,7 @@ from typing import Any
 from ..findings import TimelineResult
 from ..output.safe_text import one_line
 from ..pipeline import Checker
+from ..rules.strength import keep_min_evidence
 from ..timeline_io import timelines_in
 from ..walk import ClipPlace, iter_clip_places
 from .marks import flag_state, has_marks, remove_marks, write_marks
@@ -26,9 +27,10 @@ class AnnotateResult:
 def annotate_object(obj: Any, path: str, checker: Checker) -> AnnotateResult:
     """Check an OTIO object and write each clip's findings onto it; unchanged clips stay untouched."""
     outcome = AnnotateResult(TimelineResult(path=path))
+    floor = checker.options.config.get("min_evidence")
     for places, matches in checker.analyse(obj, path, outcome.result):
         for place, clip_matches in zip(places, matches):
-            findings = checker.findings_for(place, clip_matches, path)
+            findings = keep_min_evidence(checker.findings_for(place, clip_matches, path), floor)
             outcome.result.findings.extend(findings)
             if not findings and not has_marks(place.clip):
                 continue  # nothing to write and nothing to remove

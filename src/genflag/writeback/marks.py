@@ -64,7 +64,7 @@ def _finding_record(finding: Finding) -> dict[str, Any]:
     return {"rule": finding.rule, "title": finding.title, "severity": finding.severity,
             "category": finding.category, "message": finding.message, "requires": list(finding.requires),
             "status": finding.status, "tool": finding.tool, "vendor": finding.vendor,
-            "context": finding.context, "captures": dict(finding.captures),
+            "context": finding.context, "captures": dict(finding.captures), "strength": finding.strength,
             "evidence": [{"field": e.field, "value": e.value, "matched": e.matched, "source": e.source}
                          for e in finding.evidence]}
 
