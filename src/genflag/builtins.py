@@ -17,6 +17,7 @@ BUILTINS: dict[str, dict[str, str]] = {
     "collector": {
         "assets": "genflag.collectors.assets:AssetsCollector",
         "media": "genflag.collectors.media:MediaCollector",
+        "comp": "genflag.collectors.comp:CompCollector",
     },
     "probe": {},  # filled from genflag.probes.BUILTIN_PROBES below
     "report": {

@@ -9,4 +9,5 @@ BUILTIN_PROBES: dict[str, str] = {
     "exr": "genflag.probes.exr:ExrProbe",
     "dpx": "genflag.probes.dpx:DpxProbe",
     "sidecar": "genflag.probes.sidecar:SidecarProbe",
+    "comp": "genflag.probes.comp_script:CompScriptProbe",
 }

@@ -1,0 +1,65 @@
+"""The comp collector's work for one timeline: locate, explore, build chains, add facts, warn."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from ..comp.chains import ChainBuilder, Upstream, render_facts
+from ..comp.locate import Located, locate
+from ..comp.settings import CompSettings
+from ..comp.trace import Tracer
+from ..plugins import ClipPlace, RunContext
+from ..probe_runner import ProbeRunner
+from .media import runner_options
+
+
+def trace_places(places: Sequence[ClipPlace], settings: CompSettings, context: RunContext) -> None:
+    """Add comp.* facts to the clips whose render names a comp script; warn about what could not be read."""
+    located = {id(place): (place, found) for place in places if (found := clip_script(place, settings))}
+    if not located:
+        return
+    with ProbeRunner(runner_options(context)) as runner:
+        tracer = Tracer(runner, settings)
+        scripts = {key: tracer.local(found.path) for key, (_, found) in located.items()}
+        graph = tracer.explore(scripts.values())
+        builder = ChainBuilder(graph)
+        seen: list[Upstream] = []
+        for key, (place, found) in located.items():
+            upstream = builder.upstream(scripts[key])
+            seen.append(upstream)
+            render = place.facts.first("media.path") or place.facts.first("media.target") or ""
+            record = graph.scripts.get(scripts[key])
+            kind = record.script.kind if record is not None and record.script is not None else None
+            place.facts.add(render_facts(str(render), scripts[key], found.found_by, kind, upstream))
+    for warning in runner.warnings:
+        context.warn(warning)
+    _warn(seen, context.warn)
+
+
+def clip_script(place: ClipPlace, settings: CompSettings) -> Located | None:
+    """The comp script a clip's render names (or is), if any."""
+    facts = place.facts
+    media_path = facts.first("media.path")
+    media_path = media_path if isinstance(media_path, str) and media_path else None
+    if media_path and facts.first("comp.kind"):
+        return Located(media_path, "the clip's media is the script")
+    return locate(lambda prefix: _pairs(facts, prefix), media_path, settings)
+
+
+def _pairs(facts: Any, prefix: str) -> list[tuple[str, Any]]:
+    if prefix.endswith("."):
+        return facts.get(prefix + "*")
+    return facts.get(prefix)
+
+
+def _warn(seen: list[Upstream], warn: Callable[[str], None]) -> None:
+    for label, items in (("could not be read", _distinct(u.errors for u in seen)),
+                         ("cycle among comp scripts", _distinct(u.cycles for u in seen)),
+                         ("limit reached", _distinct(u.limits for u in seen))):
+        if items:
+            more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+            warn(f"comp: {label}: {items[0]}{more}")
+
+
+def _distinct(groups: Any) -> list[str]:
+    return list(dict.fromkeys(item for group in groups for item in group))

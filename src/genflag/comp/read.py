@@ -1,0 +1,34 @@
+"""Read any comp script genflag knows: a Nuke ``.nk`` script or a ComfyUI workflow / prompt JSON."""
+
+from __future__ import annotations
+
+import os
+
+from .comfy_workflow import read_comfy_workflow
+from .model import CompScript, CompScriptError
+from .nuke_script import read_nuke_script
+
+NUKE_SUFFIXES = (".nk", ".nknc", ".nkple", ".gizmo")
+JSON_SUFFIXES = (".json",)
+
+
+def is_script_name(path: str) -> bool:
+    """True for the file names genflag reads as comp scripts (.nk, .nknc, .json...)."""
+    return path.lower().endswith(NUKE_SUFFIXES + JSON_SUFFIXES)
+
+
+def looks_like_comfy(head: bytes) -> bool:
+    """True when a JSON file's first bytes look like a ComfyUI graph (class_type, or nodes and links)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        return False
+    return b'"class_type"' in head or (b'"nodes"' in head and b'"links"' in head)
+
+
+def read_script(path: str) -> CompScript:
+    """Read a comp script by its name (.json: ComfyUI, else Nuke); CompScriptError or OSError on failure."""
+    if os.path.isdir(path):
+        raise CompScriptError("a folder, not a script")
+    if path.lower().endswith(JSON_SUFFIXES):
+        return read_comfy_workflow(path)
+    return read_nuke_script(path)
