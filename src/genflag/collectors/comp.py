@@ -19,6 +19,7 @@ FIELD_DOCS: dict[str, str] = {
     "comp.script_found_by": "how it was found: the header attribute, sidecar key or asset fact and its value, "
                             "or the folder convention",
     "comp.script_state": "read, missing, unreadable (too large, not a comp script, malformed) or not_read (a limit)",
+    "comp.script_error": "why the clip's own comp script could not be read, 'file name: reason'",
     "comp.kind": "nuke or comfyui: the kind of the clip's own comp script",
     "comp.verdict": "generative (a generative node or generated ingredient upstream), ml_assisted (only ML "
                     "nodes), or other",

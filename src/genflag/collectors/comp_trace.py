@@ -53,7 +53,8 @@ def _pairs(facts: Any, prefix: str) -> list[tuple[str, Any]]:
 
 
 def _warn(seen: list[Upstream], warn: Callable[[str], None]) -> None:
-    for label, items in (("could not be read", _distinct(u.errors for u in seen)),
+    unreadable = [e for e in _distinct(u.errors for u in seen) if not e.endswith(": missing")]
+    for label, items in (("could not be read", unreadable),
                          ("cycle among comp scripts", _distinct(u.cycles for u in seen)),
                          ("limit reached", _distinct(u.limits for u in seen))):
         if items:
@@ -63,3 +64,18 @@ def _warn(seen: list[Upstream], warn: Callable[[str], None]) -> None:
 
 def _distinct(groups: Any) -> list[str]:
     return list(dict.fromkeys(item for group in groups for item in group))
+
+
+def trace_probed_scripts(runner: ProbeRunner, results: dict[Any, dict[str, Any]], config: dict[str, Any]) -> None:
+    """Add upstream facts (verdict, chains) to the probed files that are comp scripts (``genflag probe``)."""
+    from ..comp.chains import script_trace_facts
+    from ..comp.settings import settings_from
+    scripts = {target: facts["media.path"] for target, facts in results.items()
+               if facts.get("comp.kind") and isinstance(facts.get("media.path"), str)}
+    if not scripts:
+        return
+    tracer = Tracer(runner, settings_from(config))
+    local = {target: tracer.local(path) for target, path in scripts.items()}
+    builder = ChainBuilder(tracer.explore(local.values()))
+    for target, path in local.items():
+        results[target].update(script_trace_facts(path, builder.upstream(path)))

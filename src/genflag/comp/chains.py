@@ -192,9 +192,30 @@ def render_facts(render: str, script: str, found_by: str, kind: str | None, upst
     first = (generative or assisted or [()])[0]
     if first:
         facts["comp.chain_summary"] = " ← ".join(step.short for step in first)
+    own = next((e for e in upstream.errors if e.startswith(f"{script}: ")), None)
+    if own:
+        facts["comp.script_error"] = f"{os.path.basename(script)}: {own[len(script) + 2:]}"
     if kind:
         facts["comp.kind"] = kind
     return {key: value for key, value in facts.items() if value not in ([], None)}
+
+
+def script_trace_facts(script: str, upstream: Upstream) -> dict[str, Any]:
+    """The ``comp.*`` facts of a script traced on its own (``genflag probe SCRIPT``): chains start at it."""
+    head = (Step(f"comp script {script}", os.path.basename(script)),)
+    facts = render_facts("", script, "", None, upstream)
+    for key in ("comp.script", "comp.script_found_by", "comp.chain", "comp.ml_chain", "comp.chain_summary"):
+        facts.pop(key, None)
+    generative = [head + c for c in upstream.chains[GENERATIVE]]
+    assisted = [head + c for c in upstream.chains[ML_ASSISTED]]
+    if generative:
+        facts["comp.chain"] = [_text(c) for c in generative]
+    if assisted:
+        facts["comp.ml_chain"] = [_text(c) for c in assisted]
+    first = (generative or assisted or [()])[0]
+    if first:
+        facts["comp.chain_summary"] = " ← ".join(step.short for step in first)
+    return facts
 
 
 def script_state(script: str, upstream: Upstream) -> str:

@@ -86,7 +86,7 @@ class _Reader:
         cls = self._node_class(head, tokens)
         if cls is None:
             return True
-        self.count += 1
+        self.count += cls != "Root"
         if self.count > MAX_NODES:
             self.script.truncated.append(f"more than {MAX_NODES} nodes: the rest not read")
             return False
