@@ -273,3 +273,32 @@ def test_text_json_and_report_outputs_show_the_chain(tmp_path: Path, run_cli: An
         report = tmp_path / name
         assert run_cli("report", timeline, "-o", report, "--cache-dir", tmp_path / "cache").code in (0, 1)
         assert "sky_gen_v001.png (png.generator=ComfyUI)" in report.read_text(encoding="utf-8"), name
+
+
+def test_genflag_probe_lists_a_scripts_ingredients_node_classes_and_verdict(tmp_path: Path, run_cli: Any) -> None:
+    script = sky_comp(tmp_path)
+    result = run_cli("probe", script, "--cache-dir", tmp_path / "cache", "--format", "json")
+    assert result.code == 0, result.err
+    facts = json.loads(result.out)["media"][0]["facts"]
+    assert facts["comp.kind"] == "nuke" and facts["comp.version"] == "15.1 v3"
+    assert facts["comp.ingredients"] == [f"{tmp_path}/plates/sh010_plate.####.exr", f"{tmp_path}/elements/sky_gen_v001.png"]
+    assert facts["comp.nodes.other"] == ["Read", "Merge2", "Write"] and facts["comp.class"] == "other"
+    assert facts["comp.verdict"] == "generative"
+    assert facts["comp.generative_ingredients"] == [f"{tmp_path}/elements/sky_gen_v001.png"]
+    assert facts["comp.chain_summary"] == "sh010_comp_v003.nk ← sky_gen_v001.png (png.generator=ComfyUI)"
+
+
+def test_genflag_probe_reads_a_comfyui_workflow(tmp_path: Path, run_cli: Any) -> None:
+    result = run_cli("probe", DATA / "comfyui_img2img_workflow.json", "--no-cache")
+    assert result.code == 0, result.err
+    assert "  comp.kind: comfyui\n" in result.out and "  comp.verdict: generative\n" in result.out
+    assert '  comp.nodes.generative: ["CheckpointLoader", "KSampler"]' in result.out
+    assert "  comp.models: " in result.out and "v1-5-pruned-emaonly.ckpt" in result.out
+
+
+def test_genflag_probe_says_why_a_script_cannot_be_read(tmp_path: Path, run_cli: Any) -> None:
+    bogus = tmp_path / "broken.nk"
+    bogus.write_text("version 15.1 v3\nRead {\n file /a.exr\n", encoding="utf-8")
+    result = run_cli("probe", bogus, "--no-cache")
+    assert result.code == 0
+    assert f"  comp.error: {bogus}: unbalanced '{{' opened at line 2\n" in result.out

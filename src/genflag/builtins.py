@@ -18,6 +18,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "assets": "genflag.collectors.assets:AssetsCollector",
         "media": "genflag.collectors.media:MediaCollector",
         "comp": "genflag.collectors.comp:CompCollector",
+        "fcpx": "genflag.collectors.fcpx:FcpxEffectsCollector",
     },
     "probe": {},  # filled from genflag.probes.BUILTIN_PROBES below
     "report": {

@@ -27,6 +27,8 @@ FIELD_DOCS: dict[str, str] = {
                   "declares] or node [its class] (list)",
     "comp.ml_chain": "each ML-assisted lead as a chain (list)",
     "comp.chain_summary": "the first chain with file names only (for messages)",
+    "comp.conform_of": "the generated still the clip's comp only conforms (one ingredient, a still declaring "
+                       "itself generated, no generative node)",
     "comp.scripts": "every comp script traced upstream (list)",
     "comp.ingredients": "every media file the traced scripts read (list)",
     "comp.generative_ingredients": "ingredients whose own provenance declares them generated (list)",

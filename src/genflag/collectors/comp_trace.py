@@ -7,10 +7,14 @@ from typing import Any, Callable, Sequence
 from ..comp.chains import ChainBuilder, Upstream, render_facts
 from ..comp.locate import Located, locate
 from ..comp.settings import CompSettings
-from ..comp.trace import Tracer
+from ..comp.node_catalogue import GENERATIVE
+from ..comp.trace import ScriptRecord, Tracer
+from ..media_paths import frame_placeholder
 from ..plugins import ClipPlace, RunContext
 from ..probe_runner import ProbeRunner
 from .media import runner_options
+
+STILL_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".psd", ".heic", ".avif", ".bmp", ".exr", ".dpx")
 
 
 def trace_places(places: Sequence[ClipPlace], settings: CompSettings, context: RunContext) -> None:
@@ -30,10 +34,27 @@ def trace_places(places: Sequence[ClipPlace], settings: CompSettings, context: R
             render = place.facts.first("media.path") or place.facts.first("media.target") or ""
             record = graph.scripts.get(scripts[key])
             kind = record.script.kind if record is not None and record.script is not None else None
-            place.facts.add(render_facts(str(render), scripts[key], found.found_by, kind, upstream))
+            facts = render_facts(str(render), scripts[key], found.found_by, kind, upstream)
+            conformed = conform_of(record)
+            if conformed:
+                facts["comp.conform_of"] = conformed
+            place.facts.add(facts)
     for warning in runner.warnings:
         context.warn(warning)
     _warn(seen, context.warn)
+
+
+def conform_of(record: ScriptRecord | None) -> str | None:
+    """The generated still a script only conforms: its one ingredient, a still declaring itself generated."""
+    if record is None or record.script is None or len(record.ingredients) != 1 or record.scripts:
+        return None
+    ingredient = record.ingredients[0]
+    if ingredient.evidence is None or not ingredient.path.lower().endswith(STILL_SUFFIXES) \
+            or frame_placeholder(ingredient.path):
+        return None
+    if any(info.category == GENERATIVE for _, _, info in record.nodes):
+        return None
+    return ingredient.path
 
 
 def clip_script(place: ClipPlace, settings: CompSettings) -> Located | None:
