@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .knob_paths import resolve
+from .knob_paths import is_unresolved, resolve
 from .model import MEDIA, MODEL, SCRIPT, CompScript
 from .node_catalogue import GENERATIVE, ML_ASSISTED, OTHER, classify, model_category, verdict
 
@@ -28,7 +28,7 @@ def script_facts(script: CompScript, path: str) -> dict[str, Any]:
         "comp.class": verdict([c for c in (GENERATIVE, ML_ASSISTED) if by_category[c][0]]),
         "comp.ingredients": files[MEDIA][:MAX_LISTED], "comp.ingredient_count": len(files[MEDIA]),
         "comp.script_refs": files[SCRIPT][:MAX_LISTED], "comp.models": files[MODEL][:MAX_LISTED],
-        "comp.writes": _unique(script.writes)[:MAX_LISTED],
+        "comp.writes": _unique(resolve(w, base) for w in script.writes if not is_unresolved(w))[:MAX_LISTED],
         "comp.unresolved": script.unresolved, "comp.unresolved_count": script.unresolved_count,
         "comp.truncated": script.truncated,
     }
