@@ -21,6 +21,7 @@ _WORD = re.compile(r'(?:[^\s{}"\\]|\\.)+', re.S)
 _QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.S)
 _BRACE_SCAN = re.compile(r"\\.|[{}]", re.S)
 _COMMENT = re.compile(r"#[^\n]*")
+_INTERESTING_LINE = re.compile(r"(?m)^[ \t]*(?:version[ \t]|[^\n{}\"\\]*[{}\"\\])")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 
@@ -33,11 +34,22 @@ class Token(NamedTuple):
     end: int
 
 
-def statements(text: str, start: int = 0, end: int | None = None) -> Iterator[list[Token]]:
-    """Yield the statements of ``text[start:end]``, each a list of tokens (comments skipped)."""
+def statements(text: str, start: int = 0, end: int | None = None,
+               plain: bool = True) -> Iterator[list[Token]]:
+    """Yield the statements of ``text[start:end]``, each a list of tokens (comments skipped).
+
+    ``plain=False`` skips, in one regular-expression search, the lines that hold no brace, quote
+    or backslash (``push $N1``, ``set N1 [stack 0]``) except ``version`` lines: the top level of a
+    script needs only its node blocks and version, and those lines can be millions.
+    """
     end = len(text) if end is None else end
     pos, tokens = start, []
     while True:
+        if not plain and not tokens:
+            found = _INTERESTING_LINE.search(text, pos, end)
+            if found is None:
+                break
+            pos = found.start()
         pos = _SPACE.match(text, pos, end).end()  # type: ignore[union-attr]
         if pos >= end:
             break

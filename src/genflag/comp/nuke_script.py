@@ -60,7 +60,7 @@ def parse_nuke_text(text: str, path: str) -> CompScript:
     if not _HEADER.search(text[:65536]):
         raise CompScriptError("not a Nuke script (no version line, Root node or Nuke header)")
     reader = _Reader(text, path)
-    for tokens in statements(text):
+    for tokens in statements(text, plain=False):
         if not reader.statement(tokens):
             break
     return reader.script
