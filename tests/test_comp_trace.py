@@ -302,3 +302,24 @@ def test_genflag_probe_says_why_a_script_cannot_be_read(tmp_path: Path, run_cli:
     result = run_cli("probe", bogus, "--no-cache")
     assert result.code == 0
     assert f"  comp.error: {bogus}: unbalanced '{{' opened at line 2\n" in result.out
+
+
+def test_an_edl_keeps_the_chain_in_ascii(tmp_path: Path, run_cli: Any) -> None:
+    target = render(tmp_path / "renders" / "sh010_comp_v003.####.exr", sky_comp(tmp_path))
+    out = tmp_path / "flagged.edl"
+    assert run_cli("annotate", cut(tmp_path / "cut.otio", ("SH010", target)), "-o", out,
+                   "--cache-dir", tmp_path / "cache").code == 0
+    text = out.read_text(encoding="ascii")
+    assert "sh010_comp_v003.####.exr <- sh010_comp_v003.nk <- sky_gen_v001.png (png.generator=ComfyUI)" in text
+
+
+def test_a_fifo_named_as_the_script_is_never_opened(tmp_path: Path) -> None:
+    import os
+    fifo = tmp_path / "comp" / "trap.nk"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    found, _ = check(cut(tmp_path / "cut.otio", ("TRAP", render(tmp_path / "r" / "trap.####.exr", fifo))), tmp_path)
+    assert time.perf_counter() - started < 10
+    assert [(f.rule, f.message) for f in found] == [("comp.script.unreadable",
+                                                     "comp script not read: trap.nk: not a regular file (FIFO)")]

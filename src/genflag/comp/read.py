@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from .comfy_workflow import read_comfy_workflow
 from .model import CompScript, CompScriptError
@@ -26,9 +27,21 @@ def looks_like_comfy(head: bytes) -> bool:
 
 
 def read_script(path: str) -> CompScript:
-    """Read a comp script by its name (.json: ComfyUI, else Nuke); CompScriptError or OSError on failure."""
-    if os.path.isdir(path):
-        raise CompScriptError("a folder, not a script")
+    """Read a comp script by its name (.json: ComfyUI, else Nuke); CompScriptError or OSError on failure.
+
+    Only regular files are opened: a FIFO or device named as a script would block the read.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise CompScriptError(f"not a regular file ({_kind(mode)})")
     if path.lower().endswith(JSON_SUFFIXES):
         return read_comfy_workflow(path)
     return read_nuke_script(path)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return name
+    return "special file"
