@@ -68,6 +68,9 @@ def clip_script(place: ClipPlace, settings: CompSettings) -> Located | None:
 
 
 def _pairs(facts: Any, prefix: str) -> list[tuple[str, Any]]:
+    head = prefix.split(".", 1)[0]
+    if head not in ("media", "metadata") and not facts.has_namespace(head):
+        return []  # a collector namespace this clip has no fact in
     if prefix.endswith("."):
         return facts.get(prefix + "*")
     return facts.get(prefix)

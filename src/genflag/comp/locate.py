@@ -61,7 +61,7 @@ def locate(pairs: Pairs, media_path: str | None, settings: CompSettings,
         for key, value in pairs(prefix):
             if names_script(key, value):
                 return Located(_path(value, base), f"{key}={value.strip()}")
-    return by_convention(media_path, settings.conventions) if media_path else None
+    return by_convention(media_path, settings.conventions) if media_path and settings.conventions else None
 
 
 def names_script(key: str, value: Any) -> bool:
