@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
-import pytest
 
 from genflag.findings import Finding
 from genflag.pipeline import CheckOptions, Checker

@@ -10,7 +10,7 @@ chain of evidence (render ← comp script ← generated ingredient or generative
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..plugins import ClipPlace, Collector, RunContext
 
