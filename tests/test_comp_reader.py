@@ -223,3 +223,14 @@ def test_nothing_in_a_script_is_executed(tmp_path: Path) -> None:
     comfy.write_text(json.dumps({"1": {"class_type": "LoadImage", "inputs": {"image": f"{payload}.png"}}}))
     read_comfy_workflow(str(comfy))
     assert not canary.exists()
+
+
+def test_the_probe_accepts_comfyui_graphs_and_nuke_scripts_only() -> None:
+    from genflag.probes.comp_script import CompScriptProbe
+    probe = CompScriptProbe()
+    big_ui = b'{"last_node_id": 9, "nodes": [{"id": 1, "type": "KSampler", "widgets_values": [1]}' + b" " * 70000
+    assert probe.accepts("/w/graph.json", big_ui[:65536])
+    assert probe.accepts("/w/api.json", b'{"3": {"class_type": "KSampler", "inputs": {}}}')
+    assert probe.accepts("/c/sh010.nk", b"")
+    assert not probe.accepts("/w/package.json", b'{"name": "x", "version": "1.0.0"}')
+    assert not probe.accepts("/w/sh010.exr", b"\x76\x2f\x31\x01")

@@ -40,7 +40,8 @@ WRITE_CLASSES = frozenset({"Write", "DeepWrite", "WriteGeo", "WriteTank"})
 _NAME = re.compile(r'(?m)^[ \t]*name[ \t]+("(?:[^"\\\n]|\\.)*"|\{[^}\n]*\}|[^\s]+)')
 _DISABLED = re.compile(r"(?m)^[ \t]*disable[ \t]+(?:true|1)[ \t]*$")
 _COMFY_CLASS = re.compile(r"""['"]class_type['"]\s*:\s*['"]([A-Za-z0-9_ .+\-|()]{1,80})['"]""")
-_HEADER = re.compile(r"(?m)^(?:#![^\n]*nuke|version[ \t]+\d+\.\d+|Root[ \t]*\{|set[ \t]+cut_paste_input)", re.I)
+_HEADER = re.compile(r"(?m)^(?:#![^\n]*nuke|version[ \t]+\d+\.\d+|Root[ \t]*\{|Gizmo[ \t]*\{|set[ \t]+cut_paste_input)",
+                     re.I)
 _CLONE_CLASS = re.compile(r"\|([A-Za-z_][A-Za-z0-9_.]*)\|")
 
 

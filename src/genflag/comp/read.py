@@ -19,11 +19,12 @@ def is_script_name(path: str) -> bool:
 
 
 def looks_like_comfy(head: bytes) -> bool:
-    """True when a JSON file's first bytes look like a ComfyUI graph (class_type, or nodes and links)."""
+    """True when a JSON file's first bytes look like a ComfyUI graph (class_type, or nodes with links / widgets)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"{"):
         return False
-    return b'"class_type"' in head or (b'"nodes"' in head and b'"links"' in head)
+    markers = (b'"links"', b'"last_node_id"', b'"widgets_values"')  # a big UI graph may keep "links" for its end
+    return b'"class_type"' in head or (b'"nodes"' in head and any(m in head for m in markers))
 
 
 def read_script(path: str) -> CompScript:
