@@ -17,6 +17,8 @@ BUILTINS: dict[str, dict[str, str]] = {
     "collector": {
         "assets": "genflag.collectors.assets:AssetsCollector",
         "media": "genflag.collectors.media:MediaCollector",
+        "comp": "genflag.collectors.comp:CompCollector",
+        "fcpx": "genflag.collectors.fcpx:FcpxEffectsCollector",
     },
     "probe": {},  # filled from genflag.probes.BUILTIN_PROBES below
     "report": {

@@ -94,6 +94,16 @@ def _validate(data: dict[str, Any], path: Path, table: str) -> None:
         where = f"{table}.{breadcrumb(tuple(first.absolute_path))}" if first.absolute_path else table
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{where}: {first.message}{more}", str(path))
+    _check_comp(data, path, table)
+
+
+def _check_comp(data: dict[str, Any], path: Path, table: str) -> None:
+    """Regexes and templates of the [comp] table, which the schema cannot check."""
+    from .comp.settings import settings_from
+    try:
+        settings_from(data, f"{table}.comp")
+    except ConfigError as exc:
+        raise ConfigError(exc.message, str(path)) from None
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:

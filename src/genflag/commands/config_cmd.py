@@ -16,7 +16,7 @@ SETTINGS = {
     "media_roots": ({}, None), "asset_config": (None, None), "fail_on": ("error", None),
     "exclude": ([], None), "jobs": (None, None), "probe": (True, None), "cache_dir": (None, None),
     "rate": (None, None), "scheduler": (None, None), "consents": (None, None), "credits": ({}, None),
-    "kitsu": ({}, None), "approvals": (None, None), "require_media": (False, None),
+    "kitsu": ({}, None), "approvals": (None, None), "require_media": (False, None), "comp": ({}, None),
 }
 
 

@@ -16,9 +16,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the probe subcommand."""
     parser = subparsers.add_parser(
         "probe", help="print the provenance facts found in media files",
-        description="Print every fact each media probe (c2pa, xmp, png, exif, exr, dpx, sidecar) finds, "
+        description="Print every fact each media probe (c2pa, xmp, png, exif, exr, dpx, sidecar, comp) finds, "
                     "so you can see what rules can match. MEDIA may be a path, a file:// URL or an "
-                    "image-sequence pattern (shot.####.exr, shot.%%04d.exr).")
+                    "image-sequence pattern (shot.####.exr, shot.%%04d.exr). A comp script (Nuke .nk, "
+                    "ComfyUI workflow .json) is also followed upstream: its ingredients are probed and "
+                    "comp.verdict and comp.chain say what was found.")
     parser.add_argument("media", nargs="+", metavar="MEDIA", help="media files, file:// URLs or sequence patterns")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
@@ -38,12 +40,21 @@ def run(args: argparse.Namespace) -> int:
     targets = [MediaTarget(m) for m in args.media]
     with ProbeRunner(options) as runner:
         results = runner.run(targets)
+        _trace_comp_scripts(runner, results, args)
     rows = [(t.url, results[t]) for t in dict.fromkeys(targets)]
     if args.format == "json":
         render_json(rows, runner.warnings, sys.stdout)
     else:
         render_text(rows, runner.warnings, sys.stdout)
     return 0
+
+
+def _trace_comp_scripts(runner: ProbeRunner, results: dict[MediaTarget, dict[str, Any]],
+                        args: argparse.Namespace) -> None:
+    """Comp scripts among the files: follow their ingredients upstream for the verdict and chains."""
+    from ..collectors.comp_trace import trace_probed_scripts
+    from .common import project_config
+    trace_probed_scripts(runner, results, project_config(args).values)
 
 
 def _options(args: argparse.Namespace) -> RunnerOptions:

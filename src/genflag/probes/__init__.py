@@ -11,4 +11,5 @@ BUILTIN_PROBES: dict[str, str] = {
     "sidecar": "genflag.probes.sidecar:SidecarProbe",
     "mp4": "genflag.probes.movie:MovieProbe",
     "audio": "genflag.probes.audio_tags:AudioTagProbe",
+    "comp": "genflag.probes.comp_script:CompScriptProbe",
 }

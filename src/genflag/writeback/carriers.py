@@ -47,9 +47,12 @@ def carrier_lines(findings: list[Any]) -> list[str]:
     return lines
 
 
+_ASCII_SPELLINGS = str.maketrans({"←": "<-", "→": "->", "…": "..."})  # chains and cut values keep their meaning
+
+
 def _ascii_line(text: str, limit: int) -> str:
     """EDLs are 7-bit text: one line, printable ASCII only."""
-    cleaned = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in _one_line(text, limit))
+    cleaned = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in _one_line(text, limit).translate(_ASCII_SPELLINGS))
     return cleaned[:limit]
 
 

@@ -1,0 +1,1 @@
+"""Editing-tool specifics genflag reads beside OpenTimelineIO's adapters (kept tiny: plugin discovery)."""
