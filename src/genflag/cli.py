@@ -26,6 +26,7 @@ COMMANDS = {
     "report": "genflag.commands.report", "credits": "genflag.commands.credits",
     "publish": "genflag.commands.publish", "merge": "genflag.commands.merge",
     "config": "genflag.commands.config_cmd", "plugins": "genflag.commands.plugins_cmd",
+    "markers": "genflag.commands.markers",
 }
 #: Subcommand modules, each with add_parser(subparsers), in the order help lists them.
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

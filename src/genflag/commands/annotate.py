@@ -15,6 +15,7 @@ from ..walk import select_clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.splice import splice_writer
+from . import annotate_outputs as extra
 from .common import (
     FAIL_ON,
     add_check_options,
@@ -43,6 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                "process while OpenTimelineIO reads it; 1 keeps to one process")
     annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
                           help="exit 1 when findings at or above this severity remain (default: never)")
+    extra.add_annotate_marker_options(annotate)
     annotate.set_defaults(run=run_annotate)
     strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline")
     _io_options(strip)
@@ -63,6 +65,7 @@ def _io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-write", action="store_true",
                         help=".otio to .otio: write the whole timeline with OpenTimelineIO's writer, instead of "
                              "replacing only the changed clips in the input's text")
+    extra.add_track_options(parser)
 
 
 def _output_path(args: argparse.Namespace) -> str | None:
@@ -85,6 +88,7 @@ def _output_path(args: argparse.Namespace) -> str | None:
 def run_annotate(args: argparse.Namespace) -> int:
     """Annotate IN and write OUT (or print the changes with --dry-run)."""
     out = _output_path(args)
+    extra.check_markers_output(args, out)
     jobs = jobs_option(args)
     checker = Checker(check_options(args, scan_beside_read=jobs > 1))
     with no_cyclic_gc():  # one timeline, read, annotated and written: nothing to collect before the end
@@ -106,13 +110,17 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         return EXIT_OK
     if args.in_place and outcome.changed_clips == 0:
         print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
+        extra.write_markers(args, obj, outcome.result, out)
         return _exit(outcome, args)
     prepare_for_format(obj, out)
-    written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
-                             writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
-    state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
-    print(f"{out}: {len(outcome.result.findings)} finding(s) on "
-          f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    if not extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
+        written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place,
+                                 writer_args=writer_args(args),
+                                 writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
+        state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
+        print(f"{out}: {len(outcome.result.findings)} finding(s) on "
+              f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    extra.write_markers(args, obj, outcome.result, out)
     return _exit(outcome, args)
 
 
@@ -147,6 +155,8 @@ def run_strip(args: argparse.Namespace) -> int:
         print(f"{changed} clip(s) would change")
         return EXIT_OK
     writer = splice_writer(source, obj, clips, _clip_count(obj)) if source else None
+    if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
+        return EXIT_OK
     if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
                           writer=writer):
         print(f"{args.input}: unchanged (nothing from genflag found)")
