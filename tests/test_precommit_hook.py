@@ -2,17 +2,19 @@
 
 Network: pre-commit installs the hooks' `language: python` environment from this repository with
 pip, which fetches genflag's dependencies from PyPI (or pip's cache): about 30 s the first time;
-the environment is then reused for the second run. Marked `network`.
+one try-repo run covers every hook (try-repo installs into a new store each time). Marked `network`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 import yaml
 
@@ -59,38 +61,63 @@ def _hook_result(output: str, name: str) -> str:
 
 
 def test_the_hooks_file_declares_three_python_hooks() -> None:
-    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hooks = _hooks()
     assert set(hooks) == {"genflag-check", "genflag-rules-validate", "genflag-rules-test"}
     assert {h["language"] for h in hooks.values()} == {"python"}
     assert hooks["genflag-check"]["entry"] == "genflag check"
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_try_repo_fails_a_flagged_cut_and_a_broken_rule_pack_and_passes_the_fixed_ones(tmp_path: Path) -> None:
-    repo, home = tmp_path / "show", tmp_path / "pre-commit-home"
+def _hooks() -> dict[str, dict[str, object]]:
+    return {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+
+
+def _show_repo(tmp_path: Path) -> Path:
+    """A show repository: a flagged cut, a clean cut, a valid and a broken rule pack, an unrelated XML."""
+    repo = tmp_path / "show"
     (repo / "cuts").mkdir(parents=True)
     (repo / "rules").mkdir()
     shutil.copyfile(DEMO, repo / "cuts" / "reel1.otio")
+    clean = otio.adapters.read_from_file(str(DEMO))
+    clean.tracks[:] = [clean.tracks[0]]
+    for index in reversed(range(1, len(clean.tracks[0]))):
+        del clean.tracks[0][index]  # keep SH010_plate_v003 only
+    otio.adapters.write_to_file(clean, str(repo / "cuts" / "reel2_clean.otio"))
     (repo / "rules" / "studio.yaml").write_text(CLEAN_RULES, encoding="utf-8")
-    (repo / "notes.xml").write_text("<not-a-timeline/>", encoding="utf-8")  # not a hook's file: left alone
+    (repo / "rules" / "broken.yaml").write_text(CLEAN_RULES.replace("word: [inhousegen]", "wrod: [inhousegen]"),
+                                                encoding="utf-8")
+    (repo / "notes.xml").write_text("<not-a-timeline/>", encoding="utf-8")  # no hook's file: left alone
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "cut and rules")
+    _git(repo, "commit", "-qm", "cuts and rules")
+    return repo
 
-    first = _try_repo(repo, home)
-    assert first.returncode == 1, first.stdout + first.stderr
-    assert _hook_result(first.stdout, "genflag check") == "Failed"
-    assert "cuts/reel1.otio:V1@01:00:04:00-01:00:09:00: error: SH020_collapse_comp_v002: Runway video" in first.stdout
-    assert _hook_result(first.stdout, "genflag rules validate") == "Passed"
-    assert _hook_result(first.stdout, "genflag rules test") == "Passed"
 
-    (repo / "cuts" / "reel1.otio").unlink()
-    (repo / "rules" / "studio.yaml").write_text(CLEAN_RULES.replace("word: [inhousegen]", "wrod: [inhousegen]"),
-                                                 encoding="utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "cut removed, rules broken")
-    second = _try_repo(repo, home)
-    assert second.returncode == 1
-    assert _hook_result(second.stdout, "genflag rules validate") == "Failed"
-    assert "rules/studio.yaml:12:9: error: unknown modifier 'wrod'; did you mean 'word'?" in second.stdout
-    assert "(no files to check)Skipped" in second.stdout.replace(".", "")  # no timeline left to check
+def test_the_hooks_pass_clean_files_with_their_own_entry_and_args(tmp_path: Path) -> None:
+    repo = _show_repo(tmp_path)
+    bin_dir = Path(sys.executable).parent
+    for hook_id, files in (("genflag-check", ["cuts/reel2_clean.otio"]),
+                           ("genflag-rules-validate", ["rules/studio.yaml"]),
+                           ("genflag-rules-test", ["rules/studio.yaml"])):
+        hook = _hooks()[hook_id]
+        command = str(hook["entry"]).split() + list(hook.get("args", [])) + files  # type: ignore[arg-type]
+        command[0] = str(bin_dir / command[0])
+        done = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "GENFLAG_NO_PLUGINS": "1"})
+        assert done.returncode == 0, (hook_id, done.stdout, done.stderr)
+        assert all(re.search(str(hook["files"]), f) for f in files)
+    assert not re.search(str(_hooks()["genflag-check"]["files"]), "notes.xml")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_try_repo_fails_a_flagged_cut_and_a_broken_rule_pack_naming_file_and_place(tmp_path: Path) -> None:
+    repo = _show_repo(tmp_path)
+    result = _try_repo(repo, tmp_path / "pre-commit-home")
+    output = result.stdout
+    assert result.returncode == 1, output + result.stderr
+    assert _hook_result(output, "genflag check") == "Failed"
+    assert "cuts/reel1.otio:V1@01:00:04:00-01:00:09:00: error: SH020_collapse_comp_v002: Runway video" in output
+    assert "reel2_clean.otio:" not in output and "2 timeline(s)" in output  # checked, nothing found
+    assert _hook_result(output, "genflag rules validate") == "Failed"
+    assert "rules/broken.yaml:12:9: error: unknown modifier 'wrod'; did you mean 'word'?" in output
+    assert "rules/studio.yaml:" not in output
+    assert _hook_result(output, "genflag rules test") == "Failed"
