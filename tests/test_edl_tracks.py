@@ -81,3 +81,11 @@ def test_track_choices_are_checked(tmp_path: Path, run_cli) -> None:
     not_edl = run_cli("annotate", DEMO, "-o", tmp_path / "cut.otio", "--no-probe", "--track", "V1")
     assert not_edl.code == 2 and "--track applies to .edl output only" in not_edl.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dry_run_says_which_file_would_hold_which_track(tmp_path: Path, run_cli) -> None:
+    result = run_cli("annotate", DEMO, "-o", tmp_path / "cut.edl", "--no-probe", "--dry-run")
+    assert result.code == 0
+    assert f"would write {tmp_path / 'cut_V1.edl'}: track V1" in result.out
+    assert f"would write {tmp_path / 'cut_V2.edl'}: track V2 (TEMP previs)" in result.out
+    assert list(tmp_path.iterdir()) == []

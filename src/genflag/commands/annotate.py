@@ -107,6 +107,7 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         for line in outcome.changes:
             print(f"would change {line}")
         print(f"{outcome.changed_clips} clip(s) would change; {len(outcome.result.findings)} finding(s)")
+        extra.print_split_plan(obj, out, args)  # which EDL would hold which track
         return EXIT_OK
     if args.in_place and outcome.changed_clips == 0:
         print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")

@@ -22,7 +22,7 @@ from ..markerlists.export import (
 from ..writeback.track_split import add_track_options, track_plan, write_tracks
 
 __all__ = ["add_track_options", "add_annotate_marker_options", "check_markers_output", "write_split",
-           "write_markers"]
+           "print_split_plan", "write_markers"]
 
 
 def add_annotate_marker_options(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +55,14 @@ def write_split(obj: Any, out: str, args: argparse.Namespace, writer_args: dict[
         return False
     write_tracks(obj, plan, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args, say=print)
     return True
+
+
+def print_split_plan(obj: Any, out: str | None, args: argparse.Namespace) -> None:
+    """--dry-run: print the EDL each track would be written to, when OUT is split by track."""
+    plan = track_plan(obj, out, list(getattr(args, "track", []) or []), args.input, True) if out else None
+    for item in plan or []:
+        named = f" ({item.name})" if item.name and item.name != item.label else ""
+        print(f"would write {item.path}: track {item.label}{named}")
 
 
 def write_markers(args: argparse.Namespace, obj: Any, result: TimelineResult, out: str | None) -> None:
