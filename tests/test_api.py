@@ -15,7 +15,8 @@ from genflag.schemas_util import validator
 
 from .conftest import DEMO, EXAMPLES
 
-COMFY = Path(__file__).resolve().parents[1] / "plugins" / "genflag-pyblish" / "tests" / "data" / "comfyui_img2img_cropped.png"
+PLUGIN_DATA = Path(__file__).resolve().parents[1] / "plugins" / "genflag-pyblish" / "tests" / "data"
+COMFY = PLUGIN_DATA / "comfyui_img2img_cropped.png"
 PLATE = EXAMPLES / "assets" / "media" / "sh040_plate_v001.png"
 
 

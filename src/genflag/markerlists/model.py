@@ -118,7 +118,9 @@ def timeline_count(obj: Any) -> int:
     """How many timelines an adapter's result holds."""
     if isinstance(obj, otio.schema.Timeline):
         return 1
-    return len(list(obj.find_children(descended_from_type=otio.schema.Timeline))) if hasattr(obj, "find_children") else 0
+    if not hasattr(obj, "find_children"):
+        return 0
+    return len(list(obj.find_children(descended_from_type=otio.schema.Timeline)))
 
 
 def track_labels(timeline: Any, findings: list[Finding]) -> dict[int, str]:

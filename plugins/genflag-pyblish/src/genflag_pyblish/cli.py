@@ -76,7 +76,8 @@ def results(context: Any) -> list[dict[str, Any]]:
     rows = []
     for result in context.data.get("results", []):
         error = result.get("error")
-        rows.append({"plugin": result["plugin"].__name__, "instance": "" if result["instance"] is None else str(result["instance"]),
+        instance = result["instance"]
+        rows.append({"plugin": result["plugin"].__name__, "instance": "" if instance is None else str(instance),
                      "success": bool(result["success"]), "validation": _is_validation(result),
                      "title": getattr(error, "title", type(error).__name__) if error else None,
                      "message": str(error) if error else None})

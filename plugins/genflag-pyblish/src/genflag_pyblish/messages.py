@@ -54,7 +54,8 @@ def description(findings: list[Any], editorial: bool, intro: str) -> str:
         first = items[0]
         requires = sorted({r for f in items for r in f.requires})
         sections.append(f"### {first.title} (`{rule}`)")
-        sections.append(f"{first.severity} · {first.category}" + (f" · requires {', '.join(requires)}" if requires else ""))
+        needs = f" · requires {', '.join(requires)}" if requires else ""
+        sections.append(f"{first.severity} · {first.category}{needs}")
         lines = [f"- **{where(f, editorial)}**: {f.message}{_evidence(f)}" for f in items[:LIST_LIMIT]]
         if len(items) > LIST_LIMIT:
             lines.append(f"- and {len(items) - LIST_LIMIT} more")
