@@ -114,13 +114,14 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         extra.write_markers(args, obj, outcome.result, out)
         return _exit(outcome, args)
     prepare_for_format(obj, out)
-    if not extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
-        written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place,
-                                 writer_args=writer_args(args),
-                                 writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
-        state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
-        print(f"{out}: {len(outcome.result.findings)} finding(s) on "
-              f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
+        extra.write_markers(args, obj, outcome.result, out)
+        return _exit(outcome, args)
+    written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
+                             writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
+    state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
+    print(f"{out}: {len(outcome.result.findings)} finding(s) on "
+          f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
     extra.write_markers(args, obj, outcome.result, out)
     return _exit(outcome, args)
 
