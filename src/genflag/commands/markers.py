@@ -48,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.output, args.input, args.force)  # before the check, which may be slow
     checker = Checker(check_options(args))
     options = checker.options
+    scan = checker.quiet_scan(args.input)  # the fast path annotate takes: stamps the file before it is read
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
-    result = checker.check_object(obj, args.input)
+    result = checker.check_object(obj, args.input, scan=scan)
     run_result = _as_run(result)
     apply_consent_registry(args, run_result)
     marker_list = marker_list_for(obj, args.input, result.findings, request)
