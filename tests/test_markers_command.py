@@ -129,3 +129,10 @@ def test_a_bad_start_timecode_is_a_usage_error(run_cli) -> None:
     assert result.code == 2 and "--start must be a timecode" in result.err
     df_at_24 = run_cli("markers", DEMO, "--for", "avid", "--no-probe", "--timecode", "df")
     assert df_at_24.code == 2 and "drop-frame timecode needs 29.97 or 59.94" in df_at_24.err
+
+
+def test_a_given_start_replaces_the_cuts_own_and_says_so(run_cli) -> None:
+    result = run_cli("markers", DEMO, "--for", "avid", "--no-probe", "--start", "00:59:00:00")
+    assert "start timecode 00:59:00:00 (given) replaces the cut's 01:00:00:00" in result.err
+    runway = next(r for r in read_avid(result.out) if "genai.video.runway" in r["comment"])
+    assert runway["position"] == "00:59:04:00"
