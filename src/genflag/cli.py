@@ -25,6 +25,7 @@ COMMANDS = {
     "config": "genflag.commands.config_cmd", "plugins": "genflag.commands.plugins_cmd",
     "approve": "genflag.commands.approve", "approvals": "genflag.commands.approvals_cmd",
     "deliver": "genflag.commands.deliver",
+    "markers": "genflag.commands.markers",
 }
 #: Subcommand modules, each with add_parser(subparsers), in the order help lists them.
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

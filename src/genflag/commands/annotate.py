@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import os
 import sys
-from typing import Any, Callable
+from typing import Any
 
-from ..batch import likely_cause, limits_for
-from ..errors import EXIT_OK, GenflagError, TimelineError, UsageError
-from ..isolation import Limits, TaskFailed, default_memory_limit, run_isolated
-from ..pipeline import Checker, no_cyclic_gc
+from ..batch import limits_for
+from ..errors import EXIT_OK, UsageError
+from ..isolation import Limits, default_memory_limit
+from ..pipeline import Checker
 from ..timeline_io import adapter_for, read_timeline, write_timeline
 from ..walk import clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.source_text import SourceFile
 from ..writeback.splice import splice_writer
+from . import annotate_outputs as extra
+from .isolated_command import isolated
 from .common import (
     FAIL_ON,
     add_check_options,
@@ -43,6 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     annotate.add_argument("--fail-on", choices=FAIL_ON, default="never",
                           help="exit 1 when findings at or above this severity remain (default: never)")
+    extra.add_annotate_marker_options(annotate)
     annotate.set_defaults(run=run_annotate)
     strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline")
     _io_options(strip)
@@ -67,6 +68,7 @@ def _io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-write", action="store_true",
                         help=".otio to .otio: write the whole timeline with OpenTimelineIO's writer, instead of "
                              "replacing only the changed clips in the input's text")
+    extra.add_track_options(parser)
 
 
 def _output_path(args: argparse.Namespace) -> str | None:
@@ -89,31 +91,10 @@ def _output_path(args: argparse.Namespace) -> str | None:
 def run_annotate(args: argparse.Namespace) -> int:
     """Annotate IN and write OUT (or print the changes with --dry-run)."""
     out = _output_path(args)
+    extra.check_markers_output(args, out)
     checker = Checker(check_options(args))
     limits = limits_for(checker.options, 1)
     return isolated(args.input, lambda: _annotate(args, out, checker), limits)
-
-
-def isolated(path: str, work: Callable[[], int], limits: Limits) -> int:
-    """Run one timeline's whole command (read, check, write) in a child process (isolation.py):
-    a reader that crashes or hangs is that timeline's error, and nothing is half-written."""
-    def task() -> tuple[int, GenflagError | None, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        with no_cyclic_gc(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:  # one timeline, read, changed and written: nothing to collect before the end
-                code, error = work(), None
-            except GenflagError as exc:  # a user error: the parent prints it with its exit code
-                code, error = exc.exit_code, exc
-        return code, error, out.getvalue(), err.getvalue()
-    try:
-        code, error, out, err = run_isolated(task, limits)
-    except TaskFailed as failure:
-        raise TimelineError(f"cannot check: {failure}{likely_cause(path, failure)}", path) from None
-    sys.stdout.write(out)
-    sys.stderr.write(err)
-    if error is not None:
-        raise error
-    return code
 
 
 def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> int:
@@ -127,16 +108,22 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         for line in outcome.changes:
             print(f"would change {line}")
         print(f"{outcome.changed_clips} clip(s) would change; {len(outcome.result.findings)} finding(s)")
+        extra.print_split_plan(obj, out, args)  # which EDL would hold which track
         return EXIT_OK
     if args.in_place and outcome.changed_clips == 0:
         print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
+        extra.write_markers(args, obj, outcome.result, out)
         return _exit(outcome, args)
     prepare_for_format(obj, out)
+    if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
+        extra.write_markers(args, obj, outcome.result, out)
+        return _exit(outcome, args)
     written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
                              writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
     state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
     print(f"{out}: {len(outcome.result.findings)} finding(s) on "
           f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    extra.write_markers(args, obj, outcome.result, out)
     return _exit(outcome, args)
 
 
@@ -188,6 +175,8 @@ def _strip(args: argparse.Namespace, out: str | None) -> int:
         print(f"{changed} clip(s) would change")
         return EXIT_OK
     writer = splice_writer(source, obj, clips, _clip_count(obj)) if source else None
+    if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
+        return EXIT_OK
     if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
                           writer=writer):
         print(f"{args.input}: unchanged (nothing from genflag found)")

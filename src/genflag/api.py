@@ -1,0 +1,174 @@
+"""genflag's public Python API for hosts and integrations: check files, get a RunResult, write reports.
+
+This module, ``genflag.plugins`` (plugin base classes, the registry and the result records) and the
+command line are genflag's public surface. Integrations (``plugins/genflag-pyblish``, pipeline
+scripts, CI hooks) use these functions rather than genflag's internal modules, so the internals can
+change without breaking them.
+
+::
+
+    from genflag import api
+
+    run = api.check_media(["renders/sh010_comp_v001.png"])      # one TimelineResult per file
+    run = api.check_timelines(["cuts/reel1.otio"], consents="legal/consents.yaml")
+    for finding in run.findings: ...
+    api.write_report(run, "staging/genflag.html")                # html, json, csv, md by extension
+    api.write_sidecar("publish/sh010.png", api.sidecar_document(findings, run.checked_at, "default", "me"))
+
+Nothing here raises for one bad input: a file that cannot be read is reported in its
+``TimelineResult.errors`` (``"path: error: why"``) and the rest is still checked. Invalid rules or
+a broken consent registry raise ``GenflagError`` (``str()`` is the one-line message).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .atomic_write import write_atomic
+from .errors import GenflagError
+from .findings import RunResult, TimelineResult
+
+from .sidecar_writer import SIDECAR_SUFFIX, SidecarRefused, sidecar_document, write_sidecar
+
+__all__ = ["CheckSettings", "check_timelines", "check_media", "media_problem", "is_timeline_path", "write_report",
+           "report_formats", "sidecar_path", "read_sidecar", "sidecar_document", "write_sidecar", "SidecarRefused",
+           "SIDECAR_SUFFIX", "AUDIO_SUFFIXES", "GenflagError",
+           "write_atomic"]
+
+#: Media files checked as audio clips by check_media (the rest are checked as picture).
+AUDIO_SUFFIXES = frozenset({".wav", ".aif", ".aiff", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".bwf"})
+_FRAME_TOKENS = ("#", "%0", "@")
+
+
+@dataclass
+class CheckSettings:
+    """What a check uses besides the files: rule packs, media probing, consents (all optional)."""
+
+    rules: list[str] = field(default_factory=list)
+    default_rules: bool = True
+    probe_media: bool = True
+    media_roots: list[tuple[str, str]] = field(default_factory=list)
+    cache_dir: str | None = None
+    consents: str | None = None
+    project: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def check_timelines(paths: Sequence[str], settings: CheckSettings | None = None) -> RunResult:
+    """Check timeline files (any format OpenTimelineIO reads) and return the whole run."""
+    settings = settings or CheckSettings()
+    run = _checker(settings).check_paths([os.fspath(p) for p in paths])
+    _apply_consents(run, settings)
+    return run
+
+
+def check_media(paths: Sequence[str], settings: CheckSettings | None = None) -> RunResult:
+    """Check media files (stills, movies, audio, frame patterns ``shot.####.exr``) one by one.
+
+    Each file is checked as a one-clip timeline named after the file, so every rule and probe
+    applies as it does in a cut (file name, path, C2PA, XMP, PNG/EXIF generator data, sidecar).
+    The run holds one TimelineResult per file, in order; a file that is missing, a folder or
+    not readable gets an error there instead of findings.
+    """
+    settings = settings or CheckSettings()
+    checker = _checker(settings)
+    run = RunResult(rule_pack=checker.pack.describe(), checked_at=checker.checked_at)
+    for path in (os.fspath(p) for p in paths):
+        problem = media_problem(path)
+        if problem:
+            run.results.append(TimelineResult(path=path, errors=[f"{path}: error: {problem}"]))
+        else:
+            run.results.append(checker.check_object(_one_clip_timeline(path), path))
+    _apply_consents(run, settings)
+    return run
+
+
+def media_problem(path: str) -> str | None:
+    """Why a media path cannot be read (missing, a folder, not a regular file, unreadable), or None."""
+    if any(token in os.path.basename(path) for token in _FRAME_TOKENS):
+        return _pattern_problem(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a media file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return None
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    folder = os.path.dirname(pattern) or "."
+    if not os.path.isdir(folder):
+        return "no such folder for the frame pattern"
+    return None  # the probe runner samples the frames and records the missing ones
+
+
+def _one_clip_timeline(path: str) -> Any:
+    import opentimelineio as otio
+    rate = 24.0
+    one = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(1, rate))
+    audio = Path(path).suffix.lower() in AUDIO_SUFFIXES
+    kind = otio.schema.TrackKind.Audio if audio else otio.schema.TrackKind.Video
+    clip = otio.schema.Clip(name=os.path.basename(path), source_range=one,
+                            media_reference=otio.schema.ExternalReference(target_url=os.path.abspath(path)))
+    track = otio.schema.Track(name="A1" if audio else "V1", kind=kind, children=[clip])
+    return otio.schema.Timeline(name=os.path.basename(path), tracks=[track])
+
+
+def is_timeline_path(path: str) -> bool:
+    """Return True when a path has a timeline extension genflag reads (.otio, .edl, .xml, .aaf...)."""
+    from .inputs import is_timeline_name
+    return is_timeline_name(os.path.basename(os.fspath(path).rstrip("/\\")))
+
+
+def report_formats() -> list[str]:
+    """Names of the installed report formats (html, csv, json, md and plugins)."""
+    from .plugins import registry
+    return [entry.name for entry in registry.entries("report")]
+
+
+def write_report(run: RunResult, path: str, format: str | None = None, title: str = "") -> None:
+    """Write a report of the run atomically; the format follows the extension unless given."""
+    from datetime import datetime, timezone
+
+    from .commands.report import SUFFIX_FORMATS, render_report
+    name = format or SUFFIX_FORMATS.get(os.path.splitext(path)[1].lower(), "html")
+    options = {"title": title, "bom": False, "layouts": {},
+               "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_atomic(path, render_report(run, name, options))
+
+
+def sidecar_path(media_path: str) -> str:
+    """The ``<media>.genflag.json`` sidecar path genflag's sidecar probe reads for a media file."""
+    return os.fspath(media_path) + SIDECAR_SUFFIX
+
+
+def read_sidecar(path: str) -> dict[str, Any]:
+    """Read a sidecar (JSON or YAML, safely, size-bounded); raise ValueError or OSError when it cannot."""
+    from .probes.sidecar import load_sidecar
+    return load_sidecar(path)
+
+
+def _checker(settings: CheckSettings) -> Any:
+    from .pipeline import Checker, CheckOptions
+    options = CheckOptions(rules=list(settings.rules), include_default_rules=settings.default_rules,
+                           probe_media=settings.probe_media, media_roots=list(settings.media_roots),
+                           cache_dir=settings.cache_dir, config=dict(settings.config))
+    return Checker(options)
+
+
+def _apply_consents(run: RunResult, settings: CheckSettings) -> None:
+    if settings.consents:
+        from .consent import annotate_run, load_registry
+        annotate_run(run, load_registry(settings.consents), project=settings.project)
+
