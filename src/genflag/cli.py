@@ -17,6 +17,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
+from .output.safe_text import message_lines, terminal
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
@@ -35,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors on one line with exit code 2."""
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {terminal(message, 1000)}\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(argv[0] if argv else None).parse_args(argv)
         return int(args.run(args))
     except GenflagError as exc:
-        print(str(exc), file=sys.stderr)
+        print(message_lines(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("genflag: interrupted", file=sys.stderr)
@@ -93,7 +94,8 @@ def _internal_error(exc: BaseException) -> int:
         where = f"traceback written to {log_path}"
     except OSError:
         where = "and the traceback could not be written"
-    print(f"genflag: internal error: {type(exc).__name__}: {exc}; {where}; please report it", file=sys.stderr)
+    print(f"genflag: internal error: {type(exc).__name__}: {terminal(exc, 500)}; {terminal(where, 500)}; "
+          "please report it", file=sys.stderr)
     return EXIT_INTERNAL
 
 

@@ -6,21 +6,21 @@ from typing import IO
 
 from ..findings import Finding, RunResult
 from ..plugins import OutputFormat
-from .safe_text import one_line
+from .safe_text import terminal
 
 
 def format_finding(finding: Finding) -> str:
     """Render `file:TRACK@IN-OUT: severity: clip: message [rule]`."""
-    where = finding.timeline
+    where = terminal(finding.timeline, 300)
     if finding.track or finding.record_in:
-        where += f":{one_line(finding.track, 40)}"
+        where += f":{terminal(finding.track, 40)}"
     if finding.record_in:
-        where += f"@{finding.record_in}-{finding.record_out}"
-    status = f" (cleared by {finding.review.get('by') or 'editor'})" if finding.status == "cleared" and finding.review \
-        else (" (cleared)" if finding.status == "cleared" else "")
-    context = f" [{finding.context}]" if finding.context else ""
-    return (f"{where}: {finding.severity}: {one_line(finding.clip, 80)}: {one_line(finding.message)} "
-            f"({finding.rule}){context}{status}")
+        where += f"@{finding.record_in}-{finding.record_out}"  # timecodes genflag computed
+    status = f" (cleared by {terminal(finding.review.get('by') or 'editor', 80)})" \
+        if finding.status == "cleared" and finding.review else (" (cleared)" if finding.status == "cleared" else "")
+    context = f" [{terminal(finding.context)}]" if finding.context else ""
+    return (f"{where}: {finding.severity}: {terminal(finding.clip, 80)}: {terminal(finding.message)} "
+            f"({terminal(finding.rule, 120)}){context}{status}")
 
 
 def format_summary(run: RunResult) -> str:

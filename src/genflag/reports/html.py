@@ -37,7 +37,7 @@ from .model import (
     summarize_run,
     summarize_timeline,
 )
-from .text import clean
+from ..output.safe_text import display as clean
 
 NAME_LIMIT = 120
 TITLE_LIMIT = 2000

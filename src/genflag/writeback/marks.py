@@ -14,6 +14,7 @@ import opentimelineio as otio
 
 from .. import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
+from ..output.safe_text import display
 
 NAMESPACE = "genflag"
 CLIP_SCHEMA = "genflag.clip"
@@ -139,8 +140,8 @@ def _clip_range(clip: Any) -> otio.opentime.TimeRange:
 
 
 def _one_line(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """A marker comment: one line, unsafe characters escaped visibly (output/safe_text.py), bounded."""
+    return display(text, limit)
 
 
 def genflag_markers(clip: Any) -> list[Any]:
