@@ -37,12 +37,12 @@ except ImportError:  # pragma: no cover - not POSIX: no locks, so no stale clean
 
 TEMP_PREFIX = ".genflag-"
 #: A named temporary whose writer died is removed once it is unlocked and this old (seconds): the
-#: margin covers the instant between creating a file and locking it, and older genflag versions'
-#: temporaries, which were never locked.
+#: margin covers the instant between creating a file and locking it, and file systems whose locks
+#: are not shared between machines.
 STALE_AFTER_SECONDS = 60.0
-#: genflag's temporaries, from this version (``.genflag-<hex>.tmp[.otio]``) and older ones
-#: (``.genflag-<mkstemp>.<suffix>``); nothing else in a folder is ever touched.
-_TEMP_NAME = re.compile(r"\.genflag-[A-Za-z0-9_]{8,32}(?:\.tmp)?(?:\.[A-Za-z0-9]{1,10})?\Z")
+#: The names of genflag's temporaries (``.genflag-<16 hex digits>.tmp[.otio]``): nothing else in a
+#: folder is ever touched (older versions' ``.genflag-<mkstemp>.otio`` names are left alone).
+_TEMP_NAME = re.compile(r"\.genflag-[0-9a-f]{16}\.tmp(?:\.[A-Za-z0-9]{1,10})?\Z")
 _CHUNK = 1 << 22
 _PROC_FD = "/proc/self/fd"
 
