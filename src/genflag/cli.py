@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
-from .output.safe_text import message_lines, terminal
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, ProblemsError
+from .output.safe_text import terminal
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(argv[0] if argv else None).parse_args(argv)
         return int(args.run(args))
     except GenflagError as exc:
-        print(message_lines(exc), file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("genflag: interrupted", file=sys.stderr)
@@ -72,6 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         return _internal_error(exc)
+
+
+def error_text(exc: GenflagError) -> str:
+    """The error for stderr: one line per problem, every name in it escaped (a file name with a line
+    break cannot add a line)."""
+    if isinstance(exc, ProblemsError):
+        return "\n".join(terminal(problem, 2000) for problem in exc.problems)
+    return terminal(exc, 2000)
 
 
 def _silence_broken_pipe() -> None:

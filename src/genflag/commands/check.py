@@ -11,7 +11,7 @@ from ..batch import check_batch, parse_shard, select_shard
 from ..errors import UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
-from ..output.safe_text import message_lines, terminal
+from ..output.safe_text import terminal
 from ..output_paths import OutputTarget, resolve_output, write_output
 from ..pipeline import Checker
 from ..plugins import registry
@@ -104,7 +104,7 @@ def _emit(output: Any, result: RunResult, target: OutputTarget | None) -> None:
         output.render(result, sys.stdout)
         sys.stdout.flush()
     for message in result.errors:
-        print(message_lines(message), file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{terminal(timeline.path, 300)}: warning: {terminal(warning, 1000)}", file=sys.stderr)

@@ -8,7 +8,7 @@ import sys
 from ..cutdiff import diff_findings
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..findings import Finding
-from ..output.safe_text import json_dumps, message_lines, terminal
+from ..output.safe_text import json_dumps, terminal
 from ..pipeline import Checker
 from .common import add_check_options, check_options
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     checker = Checker(check_options(args))
     old, new = checker.check_path(args.old), checker.check_path(args.new)
     for error in old.errors + new.errors:
-        print(message_lines(error), file=sys.stderr)
+        print(terminal(error, 1000), file=sys.stderr)
     if old.errors or new.errors:
         return EXIT_USAGE
     diff = diff_findings(old.findings, new.findings)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..inputs import expand_inputs
-from ..output.safe_text import message_lines, terminal
+from ..output.safe_text import terminal
 from ..pipeline import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no timelines found in the given inputs")
     result = Checker(check_options(args)).check_paths(paths)
     for message in result.errors:
-        print(message_lines(message), file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     summary = writer.publish(result, options, dry_run=args.dry_run)
     return _report(summary, args.to, args.dry_run)
 

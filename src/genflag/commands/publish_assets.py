@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
-from ..output.safe_text import message_lines, terminal
+from ..output.safe_text import terminal
 from .common import check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_check_problems(result: RunResult) -> None:
     for message in result.errors:
-        print(message_lines(message), file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{terminal(timeline.path, 300)}: warning: {terminal(warning, 1000)}", file=sys.stderr)

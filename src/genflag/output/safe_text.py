@@ -96,11 +96,6 @@ def terminal_lines(value: object, limit: int | None = 1000) -> list[str]:
     return [terminal(line.rstrip("\r"), limit) for line in text.split("\n")]
 
 
-def message_lines(value: object, limit: int | None = 1000) -> str:
-    """An error message for stderr: each of its lines escaped (a file name cannot add a line)."""
-    return "\n".join(terminal_lines(value, limit))
-
-
 def github_data(value: object, limit: int | None = 1000) -> str:
     """A GitHub workflow command's message."""
     return terminal(value, limit).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
