@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import opentimelineio as otio
 
 from .errors import TimelineError
+from .fs_names import adapter_path
 
 #: Adapters genflag documents per extension; anything else falls back to OTIO's own lookup.
 ADAPTER_BY_SUFFIX = {
@@ -58,7 +59,8 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate
     _check_readable(path)
     with _captured_adapter_noise(notes if notes is not None else []):
         try:
-            return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate, adapter_args))
+            with adapter_path(path) as readable:  # a name that is not UTF-8 (fs_names.py)
+                return otio.adapters.read_from_file(readable, adapter_name=name, **read_kwargs(name, rate, adapter_args))
         except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
             raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
 
