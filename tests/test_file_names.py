@@ -58,8 +58,8 @@ def test_such_a_timeline_can_be_annotated_in_place(run_cli, latin1_cut) -> None:
     result = run_checked(run_cli, rules, "annotate", name, "--in-place")
     assert result.code == 0 and "caf\\xe9 cut.otio" in result.out
     with adapter_path(name) as readable:
-        clip = otio.adapters.read_from_file(readable, adapter_name="otio_json").find_clips()[0]
-    assert "genflag" in clip.metadata
+        timeline = otio.adapters.read_from_file(readable, adapter_name="otio_json")
+    assert "genflag" in timeline.find_clips()[0].metadata
 
 
 def test_a_report_can_be_written_under_such_a_name(run_cli, latin1_cut, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
