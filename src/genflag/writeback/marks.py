@@ -244,11 +244,25 @@ _COLOR_STATES[str(CLEARED_COLOR)] = "cleared"
 
 def flag_state(clip: Any) -> set[tuple[str, str]]:
     """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers."""
-    if oa.has(clip.metadata, NAMESPACE) and oa.has(clip.metadata[NAMESPACE], "findings"):
-        return {(str(f["rule"]), _state(str(f["severity"]), str(f["status"])))
-                for f in clip.metadata[NAMESPACE]["findings"]}
+    recorded = recorded_findings(clip)
+    if recorded is not None:
+        return {(str(oa.get(f, "rule", "?")), _state(str(oa.get(f, "severity", "?")), str(oa.get(f, "status", "open"))))
+                for f in recorded}
     return {(m.name.split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))
             for m in genflag_markers(clip)}
+
+
+def recorded_findings(clip: Any) -> list[Any] | None:
+    """The findings genflag recorded on a clip, or None when there is no well-formed record (hand-edited
+    metadata such as ``genflag: 2`` or ``{findings: 2.0}`` is not a record; annotate replaces it)."""
+    record = oa.get(clip.metadata, NAMESPACE)
+    if not hasattr(record, "keys") or not oa.has(record, "findings"):
+        return None
+    findings = record["findings"]
+    if not isinstance(findings, (list, tuple, otio._otio.AnyVector)):
+        return None
+    entries = oa.elements(findings)
+    return entries if all(hasattr(entry, "keys") for entry in entries) else None
 
 
 def _same_record(old: dict[str, Any], new: dict[str, Any]) -> bool:
