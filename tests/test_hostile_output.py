@@ -117,6 +117,17 @@ def test_csv_report_neutralises_formulas_in_every_cell(run_cli, hostile, tmp_pat
     assert all(row["vendor"].startswith("'=cmd") for row in rows)
 
 
+@pytest.mark.parametrize("name", [" =1+2 magicgen", "\n=1+2 magicgen", "\t@SUM(A1) magicgen", "\r+1 magicgen",
+                                  "   -2 magicgen"])
+def test_csv_cells_starting_with_white_space_before_a_formula_are_neutralised(run_cli, tmp_path: Path, write_rules,  # type: ignore[no-untyped-def]
+                                                                             name: str) -> None:
+    cut = write_otio(make_timeline(("V1", [make_clip(name, "/show/x.mov")])), tmp_path / "cut.otio")
+    out = tmp_path / "r.csv"
+    assert run_cli("report", cut, "-o", out, "--no-default-rules", "--no-probe", "--rules", write_rules(RULES)).code == 0
+    [row] = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
+    assert row["clip"] == "'" + name
+
+
 @pytest.mark.parametrize("suffix", [".md", ".html"])
 def test_document_reports_escape_every_name(run_cli, hostile, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / f"r{suffix}"
