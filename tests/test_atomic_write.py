@@ -15,18 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from genflag import atomic_write
-from genflag.atomic_write import Ownership, PendingFile, clean_stale_temporaries, write_all, write_atomic
+from genflag import temporaries
+from genflag.atomic_write import PendingFile, write_all, write_atomic
+from genflag.file_ownership import Ownership
+from genflag.temporaries import clean_stale_temporaries
 from tests.conftest import generated_cut
 from tests.faults import leftovers
 
 #: A child that starts a write into FOLDER and then waits to be killed. argv: folder, "named"|"unnamed"|"folder".
 CHILD = """
 import sys, time
-from genflag import atomic_write
+from genflag import temporaries
 folder, kind = sys.argv[1], sys.argv[2]
 if kind == "named":
-    atomic_write._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
+    temporaries._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 if kind == "folder":
     pending = atomic_write.PendingFolder(folder + "/bundle.otiod")
     open(pending.path, "wb").write(b"half a bundle")
@@ -70,7 +72,7 @@ def test_a_temporary_left_by_a_kill_9_is_removed_by_the_next_write_into_the_fold
     child = start_writer(tmp_path, kind)
     kill_9(child)
     [left] = leftovers(tmp_path)
-    age(tmp_path / left, atomic_write.STALE_AFTER_SECONDS + 5)
+    age(tmp_path / left, temporaries.STALE_AFTER_SECONDS + 5)
     write_atomic(tmp_path / "report.md", "# report\n")
     assert leftovers(tmp_path) == [] and (tmp_path / "report.md").read_text() == "# report\n"
 
@@ -91,7 +93,7 @@ def test_a_fresh_unlocked_temporary_is_kept_until_it_is_stale(tmp_path: Path) ->
     fresh = tmp_path / ".genflag-0123456789abcdef.tmp.otio"
     fresh.write_bytes(b"being created")
     assert clean_stale_temporaries(str(tmp_path)) == [] and fresh.exists()
-    age(fresh, atomic_write.STALE_AFTER_SECONDS + 5)
+    age(fresh, temporaries.STALE_AFTER_SECONDS + 5)
     assert clean_stale_temporaries(str(tmp_path)) == [fresh.name] and not fresh.exists()
 
 
@@ -108,10 +110,10 @@ def test_files_that_are_not_genflag_temporaries_are_never_touched(tmp_path: Path
 #: The real `genflag annotate --in-place`, paused (for the kill) once it started writing the new cut.
 ANNOTATE_CHILD = """
 import sys, time
-from genflag import atomic_write, cli
+from genflag import cli, temporaries
 from genflag.writeback import splice
 if sys.argv[1] == "named":
-    atomic_write._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
+    temporaries._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 def write_then_wait(source, clips, count, out, *args):
     out.write(b'{"OTIO_SCHEMA": "Timeline.1", "name": "half written"')
     print("writing", flush=True)

@@ -10,8 +10,9 @@ output, its own caches); output_paths.py decides first *where* an output may go.
   flushed, fsync'ed and closed, each step checked; only then is it renamed over the target and
   the folder synced. A failure raises WriteError (exit 2, one line naming the file) and the old
   file is left exactly as it was.
-- Named temporaries that a killed process left behind (unlocked, older than
-  ``STALE_AFTER_SECONDS``) are removed by the next write into the same folder.
+- Named temporaries that a killed process left behind are removed by the next write into the
+  same folder (temporaries.py); a replacement keeps the replaced file's mode and owner
+  (file_ownership.py).
 """
 
 from __future__ import annotations
@@ -19,50 +20,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
-import secrets
-import shutil
-import stat
-import time
-from dataclasses import dataclass
 from types import TracebackType
 from typing import BinaryIO, Iterator
 
 from .errors import GenflagError
+from .file_ownership import Ownership, apply_ownership, existing_ownership
+from .temporaries import (
+    clean_stale_temporaries,
+    link_unnamed,
+    locked_descriptor,
+    open_temporary,
+    remove_quietly,
+    temporary_name,
+)
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: no locks, so no stale clean-up either
-    fcntl = None  # type: ignore[assignment]
-
-TEMP_PREFIX = ".genflag-"
-#: A named temporary whose writer died is removed once it is unlocked and this old (seconds): the
-#: margin covers the instant between creating a file and locking it, and file systems whose locks
-#: are not shared between machines.
-STALE_AFTER_SECONDS = 60.0
-#: The names of genflag's temporaries (``.genflag-<16 hex digits>.tmp[.otio]``): nothing else in a
-#: folder is ever touched (older versions' ``.genflag-<mkstemp>.otio`` names are left alone).
-_TEMP_NAME = re.compile(r"\.genflag-[0-9a-f]{16}\.tmp(?:\.[A-Za-z0-9]{1,10})?\Z")
 _CHUNK = 1 << 22
-_PROC_FD = "/proc/self/fd"
 
 
 class WriteError(GenflagError):
     """A file that could not be written; the previous file (if any) is unchanged."""
-
-
-@dataclass(frozen=True)
-class Ownership:
-    """The permission bits, owner and group a replaced file had, given to its replacement."""
-
-    mode: int
-    uid: int
-    gid: int
-
-    @classmethod
-    def of(cls, status: os.stat_result) -> "Ownership":
-        """The ownership of an existing file."""
-        return cls(stat.S_IMODE(status.st_mode), status.st_uid, status.st_gid)
 
 
 def to_bytes(content: str | bytes) -> bytes:
@@ -108,7 +84,7 @@ class PendingFile:
         self._committed = False
         with _reported(self.shown, "cannot create a temporary file in its folder"):
             clean_stale_temporaries(self.folder)
-            self.fd, self.name = _open_temporary(self.folder, suffix)
+            self.fd, self.name = open_temporary(self.folder, suffix)
 
     def __enter__(self) -> "PendingFile":
         return self
@@ -176,15 +152,15 @@ class PendingFile:
         with _reported(self.shown):
             self._check_not_failed()
             self._flush_stream()
-            _apply_ownership(self.fd, ownership or _existing_ownership(self.target))
+            apply_ownership(self.fd, ownership or existing_ownership(self.target))
             os.fsync(self.fd)
             if self.name is None:
-                self.name = _link_unnamed(self.fd, self.folder)
+                self.name = link_unnamed(self.fd, self.folder)
             fd, self.fd = self.fd, -1
             os.close(fd)  # NFS reports some write errors only here
             os.replace(self.name, self.target)
             self._committed = True
-            sync_folder(self.folder)
+        _sync_after_rename(self.folder)
 
     def discard(self) -> None:
         """Close and remove the temporary; the target is untouched."""
@@ -256,9 +232,9 @@ class PendingFolder:
         self.folder = os.path.dirname(target) or "."
         with _reported(self.shown, "cannot create a temporary folder beside it"):
             clean_stale_temporaries(self.folder)
-            self.temp = os.path.join(self.folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
+            self.temp = temporary_name(self.folder)
             os.mkdir(self.temp, 0o700)
-            self._lock = _locked_descriptor(self.temp, directory=True)
+            self._lock = locked_descriptor(self.temp, directory=True)
         self.path = os.path.join(self.temp, "output" + suffix)
 
     def __enter__(self) -> "PendingFolder":
@@ -277,11 +253,11 @@ class PendingFolder:
             else:
                 fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
                 try:
-                    _apply_ownership(fd, ownership or _existing_ownership(self.target))
+                    apply_ownership(fd, ownership or existing_ownership(self.target))
                 finally:
                     os.close(fd)
                 os.replace(self.path, self.target)
-            sync_folder(self.folder)
+        _sync_after_rename(self.folder)
 
     def discard(self) -> None:
         """Remove the temporary folder and whatever is left in it."""
@@ -289,35 +265,6 @@ class PendingFolder:
             _close_quietly(self._lock)
             self._lock = -1
         remove_quietly(self.temp)
-
-
-def clean_stale_temporaries(folder: str) -> list[str]:
-    """Remove genflag temporaries in ``folder`` whose writer is gone; return their names.
-
-    Only names genflag makes are considered, only when no process holds their lock, and only
-    when they are older than STALE_AFTER_SECONDS. Nothing is done without file locks (no fcntl).
-    """
-    if fcntl is None:
-        return []
-    removed = []
-    now = time.time()
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX) and _TEMP_NAME.match(e.name)]
-    except OSError:
-        return []
-    for entry in entries:
-        try:
-            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER_SECONDS or entry.is_symlink():
-                continue
-            lock = _locked_descriptor(entry.path, directory=entry.is_dir(follow_symlinks=False), wait=False)
-        except OSError:
-            continue  # locked by a live writer, gone already, or not ours to open
-        try:
-            remove_quietly(entry.path)
-            removed.append(entry.name)
-        finally:
-            os.close(lock)
-    return removed
 
 
 def sync_folder(folder: str) -> None:
@@ -335,6 +282,14 @@ def sync_folder(folder: str) -> None:
         os.close(fd)
 
 
+def _sync_after_rename(folder: str) -> None:
+    """Sync the folder of a finished rename; the file is in place, so a failure here is not a failed write."""
+    try:
+        sync_folder(folder)
+    except OSError:
+        pass
+
+
 def sync_tree(path: str) -> None:
     """fsync a file, or every file and folder under a folder (what an adapter wrote)."""
     if not os.path.isdir(path):
@@ -344,31 +299,6 @@ def sync_tree(path: str) -> None:
         for name in files:
             _sync_path(os.path.join(root, name))
         sync_folder(root)
-
-
-def remove_quietly(path: str) -> None:
-    """Remove a file or folder if it exists; errors are ignored."""
-    try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        elif os.path.lexists(path):
-            os.unlink(path)
-    except OSError:
-        pass
-
-
-def default_mode() -> int:
-    """The permission bits a new file gets: 0666 less the process umask (read without changing it)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    umask = os.umask(0o022)  # pragma: no cover - not Linux
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 @contextlib.contextmanager
@@ -382,84 +312,6 @@ def _reported(shown: str, action: str = "cannot write") -> Iterator[None]:
         from .output.safe_text import terminal
         reason = exc.strerror or str(exc)
         raise WriteError(f"{action}: {reason}; nothing was changed", terminal(shown, 300)) from exc
-
-
-def _open_temporary(folder: str, suffix: str) -> tuple[int, str | None]:
-    """An unnamed temporary in ``folder`` where the OS allows, else a named, locked one."""
-    flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0)
-    if hasattr(os, "O_TMPFILE") and os.path.isdir(_PROC_FD):
-        try:
-            fd = os.open(folder, flags | os.O_TMPFILE, 0o600)
-        except OSError as exc:
-            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
-                raise
-        else:
-            _lock(fd)
-            return fd, None
-    name = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp{suffix}")
-    fd = os.open(name, flags | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    _lock(fd)
-    return fd, name
-
-
-def _link_unnamed(fd: int, folder: str) -> str:
-    """Give an O_TMPFILE file a (temporary, locked) name in ``folder``, ready to be renamed."""
-    name = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
-    proc = os.open(_PROC_FD, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)  # linkat(..., AT_SYMLINK_FOLLOW)
-    finally:
-        os.close(proc)
-    return name
-
-
-def _lock(fd: int) -> None:
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _locked_descriptor(path: str, directory: bool, wait: bool = True) -> int:
-    """Open ``path`` (never following a link) and take its exclusive lock; return the descriptor."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except OSError:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _existing_ownership(path: str) -> Ownership | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return Ownership.of(status) if stat.S_ISREG(status.st_mode) else None
-
-
-def _apply_ownership(fd: int, ownership: Ownership | None) -> None:
-    """Give the new file the old one's owner and group where permitted, then its mode.
-
-    When the owner cannot be kept, set-user/group-ID bits are dropped: a file genflag wrote must
-    never run as someone else.
-    """
-    if ownership is None:
-        os.fchmod(fd, default_mode())
-        return
-    mode = ownership.mode
-    current = os.fstat(fd)
-    if (current.st_uid, current.st_gid) != (ownership.uid, ownership.gid):
-        try:
-            os.fchown(fd, ownership.uid, ownership.gid)
-        except PermissionError:
-            mode &= ~(stat.S_ISUID | stat.S_ISGID)
-            try:
-                os.fchown(fd, -1, ownership.gid)
-            except PermissionError:
-                pass
-    os.fchmod(fd, mode)
 
 
 def _move_folder(source: str, target: str) -> None:
