@@ -136,6 +136,15 @@ def test_rule_consent_and_template_files_are_inputs_too(run, show, which: str) -
     assert extra.read_bytes() == before
 
 
+def test_the_project_configuration_is_an_input_too(run, show, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "genflag.toml"
+    config.write_text('fail_on = "warning"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", show["cut"], "-o", "genflag.toml", "--jobs", "1", *checking(show))
+    assert result.code == 2 and "refusing to overwrite" in result.err
+    assert config.read_text(encoding="utf-8") == 'fail_on = "warning"\n'
+
+
 def test_merge_never_overwrites_a_part(run, show) -> None:  # type: ignore[no-untyped-def]
     other = show["folder"] / "other.otio"
     other.write_bytes(show["cut"].read_bytes())

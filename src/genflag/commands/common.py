@@ -169,12 +169,13 @@ def exit_code(run: RunResult, fail_level: str) -> int:
 
 def run_inputs(args: argparse.Namespace, timelines: list[str] | tuple[str, ...] = ()) -> list[str]:
     """Every file a run reads that an output must never replace (output_paths.resolve_output):
-    the timelines, rule files, the consent registry, a saved result, credit templates."""
+    the timelines, rule files, the consent registry, a saved result, credit templates, the asset
+    manager's configuration and the project configuration."""
     from ..rules.pack import rule_files_in
     config = project_config(args)
     rules = list(config.get("rules", [])) + list(getattr(args, "rules", []) or [])
     singles = [effective(args, "consents", None)[0], getattr(args, "from_json", None),
-               getattr(args, "templates", None), effective(args, "asset_config", None)[0]]
+               getattr(args, "templates", None), effective(args, "asset_config", None)[0], config.path]
     found = list(timelines) + [str(p) for p in singles if p]
     for source in rules:
         try:
