@@ -99,6 +99,7 @@ ADAPTER_CASES: list[tuple[str, str, Callable[[Show, Path], list[object]]]] = [
      lambda s, o: ["annotate", s.cut, "-o", o, "--writer-arg", "media_policy=MissingIfNotFile"]),
     ("annotate -o .otiod", "out.otiod",
      lambda s, o: ["annotate", s.cut, "-o", o, "--writer-arg", "media_policy=MissingIfNotFile"]),
+    ("annotate -o .aaf", "out.aaf", lambda s, o: ["annotate", s.cut, "-o", o, "--writer-arg", "use_empty_mob_ids=true"]),
 ]
 NO_RULE_OPTIONS = ("strip", "merge")
 
