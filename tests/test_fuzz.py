@@ -34,6 +34,7 @@ from typing import Any, Iterator
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
