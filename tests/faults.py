@@ -6,8 +6,9 @@ root (CAP_SYS_ADMIN); elsewhere those tests skip and say why.
 
 ``DiskQuota`` injects the same failure without root: every ``os.write`` to a file under a folder
 (temporary files included, named or not) counts against a byte budget and fails with ENOSPC once
-it is spent, after writing what still fits (a short write first, as a real disk does). Other
-system calls (fsync, close, rename) can be made to fail once the same way.
+it is spent, after writing what still fits (a short write first, as a real disk does); so does
+OpenTimelineIO's C++ .otio writer, which on a real full disk writes what fits and reports success.
+Other system calls (fsync, close, rename) can be made to fail once the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import opentimelineio as otio
 import pytest
 
 
@@ -54,6 +56,23 @@ class DiskQuota:
             self.failures += 1
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         monkeypatch.setattr(os, "write", write)
+        monkeypatch.setattr(otio.adapters.otio_json, "write_to_file", self._otio_writer(otio.adapters.otio_json.write_to_file))
+
+    def _otio_writer(self, real: Callable[..., Any]) -> Callable[..., Any]:
+        """OpenTimelineIO's C++ .otio writer, as it behaves on a full disk: it writes what fits, loses
+        the error and reports success (seen on a real tmpfs; tests/test_write_safety.py)."""
+        def write_to_file(obj: Any, filepath: str, *args: Any, **kwargs: Any) -> bool:
+            where = os.readlink(filepath) if filepath.startswith("/proc/self/fd/") else os.path.abspath(filepath)
+            if not where.startswith(self.folder + os.sep):
+                return bool(real(obj, filepath, *args, **kwargs))
+            data = otio.adapters.write_to_string(obj, "otio_json", **kwargs).encode("utf-8")
+            fits = data[:max(self.budget, 0)]
+            with open(filepath, "wb") as out:  # not os.write: counted here, once
+                out.write(fits)
+            self.budget -= len(fits)
+            self.failures += len(fits) < len(data)
+            return True
+        return write_to_file
 
 
 def fail_call(monkeypatch: pytest.MonkeyPatch, name: str, folder: Path, code: int = errno.EIO) -> list[str]:

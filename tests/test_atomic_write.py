@@ -25,10 +25,10 @@ from tests.faults import leftovers
 #: A child that starts a write into FOLDER and then waits to be killed. argv: folder, "named"|"unnamed"|"folder".
 CHILD = """
 import sys, time
-from genflag import temporaries
+from genflag import atomic_write, temporaries
 folder, kind = sys.argv[1], sys.argv[2]
 if kind == "named":
-    temporaries._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
+    temporaries.PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 if kind == "folder":
     pending = atomic_write.PendingFolder(folder + "/bundle.otiod")
     open(pending.path, "wb").write(b"half a bundle")
@@ -113,7 +113,7 @@ import sys, time
 from genflag import cli, temporaries
 from genflag.writeback import splice
 if sys.argv[1] == "named":
-    temporaries._PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
+    temporaries.PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 def write_then_wait(source, clips, count, out, *args):
     out.write(b'{"OTIO_SCHEMA": "Timeline.1", "name": "half written"')
     print("writing", flush=True)

@@ -26,6 +26,7 @@ from typing import BinaryIO, Iterator
 from .errors import GenflagError
 from .file_ownership import Ownership, apply_ownership, existing_ownership
 from .temporaries import (
+    PROC_FD,
     clean_stale_temporaries,
     link_unnamed,
     locked_descriptor,
@@ -135,6 +136,19 @@ class PendingFile:
         while chunk := os.pread(self.fd, _CHUNK, offset):
             offset += len(chunk)
             yield chunk
+
+    def descriptor_path(self) -> str:
+        """A path naming the temporary, for a writer that takes a path (``/proc/self/fd/N``, or its name)."""
+        with _reported(self.shown):
+            self._flush_stream()
+        return self.name if self.name is not None else f"{PROC_FD}/{self.fd}"
+
+    def ends_with(self, tail: bytes) -> bool:
+        """True when what is in the temporary (written by anyone) ends with ``tail``."""
+        with _reported(self.shown):
+            self._flush_stream()
+            size = os.fstat(self.fd).st_size
+            return size >= len(tail) and os.pread(self.fd, len(tail), size - len(tail)) == tail
 
     def same_as(self, path: str) -> bool:
         """True when the regular file at ``path`` holds exactly the bytes written so far."""

@@ -29,7 +29,8 @@ STALE_AFTER_SECONDS = 60.0
 #: The names of genflag's temporaries (``.genflag-<16 hex digits>.tmp[.otio]``): nothing else in a
 #: folder is ever touched (older versions' ``.genflag-<mkstemp>.otio`` names are left alone).
 _TEMP_NAME = re.compile(r"\.genflag-[0-9a-f]{16}\.tmp(?:\.[A-Za-z0-9]{1,10})?\Z")
-_PROC_FD = "/proc/self/fd"
+#: Where an open descriptor can be named as a path (Linux): unnamed temporaries need it.
+PROC_FD = "/proc/self/fd"
 
 
 def temporary_name(folder: str, suffix: str = "") -> str:
@@ -40,7 +41,7 @@ def temporary_name(folder: str, suffix: str = "") -> str:
 def open_temporary(folder: str, suffix: str) -> tuple[int, str | None]:
     """An unnamed temporary in ``folder`` where the OS allows, else a named, locked one."""
     flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0)
-    if hasattr(os, "O_TMPFILE") and os.path.isdir(_PROC_FD):
+    if hasattr(os, "O_TMPFILE") and os.path.isdir(PROC_FD):
         try:
             fd = os.open(folder, flags | os.O_TMPFILE, 0o600)
         except OSError as exc:
@@ -58,7 +59,7 @@ def open_temporary(folder: str, suffix: str) -> tuple[int, str | None]:
 def link_unnamed(fd: int, folder: str) -> str:
     """Give an O_TMPFILE file a (temporary, locked) name in ``folder``, ready to be renamed."""
     name = temporary_name(folder)
-    proc = os.open(_PROC_FD, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    proc = os.open(PROC_FD, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)  # linkat(..., AT_SYMLINK_FOLLOW)
     finally:

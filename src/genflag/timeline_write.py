@@ -2,8 +2,10 @@
 
 output_paths.py decides where a timeline may go; atomic_write.py makes the write all-or-nothing.
 OpenTimelineIO's own ``.otio`` file writer (C++) loses write errors (a full disk leaves a
-truncated file and reports success), so an adapter that can write a string does: the text is
-serialised in memory, then written through the safe writer, every byte checked. Adapters that
+truncated file and reports success). So it only ever writes into genflag's pending temporary,
+and what it wrote is checked whole before the rename (_write_otio_json_streamed); with write
+hooks to run or an unindented layout, and for every other adapter that can write a string, the
+text is serialised in memory and written through the safe writer, every byte checked. Adapters that
 only write a path themselves (AAF, ``.otioz``, ``.otiod``) write into a locked temporary folder
 beside the target; what they wrote is checked (a bundle's ``content.otio`` must parse, a zip must
 open, a file must not be empty) and synced before it is moved into place.
@@ -24,6 +26,7 @@ import opentimelineio as otio
 from .atomic_write import Ownership, PendingFile, PendingFolder, WriteError, write_all
 from .errors import TimelineError, UsageError
 from .output.safe_text import terminal
+from .otio_access import writes_verbatim
 from .output_paths import OutputTarget, is_written_through, open_output, resolve_output
 from .timeline_io import adapter_for
 
@@ -74,7 +77,10 @@ def _write_text(obj: Any, name: str, kwargs: dict[str, Any], target: OutputTarge
     with open_output(target, Path(path).suffix) as pending:
         if writer is None or not writer(pending.stream):
             pending.restart()
-            _write_serialised(pending, obj, name, kwargs, path)
+            if isinstance(pending, PendingFile) and _streams(name, kwargs):
+                _write_otio_json_streamed(pending, obj, kwargs, path)
+            else:
+                _write_serialised(pending, obj, name, kwargs, path)
         if skip_if_same and not target.written_through and pending.same_as(target.path):
             return False
         if backup:
@@ -97,6 +103,31 @@ def _write_serialised(pending: Any, obj: Any, name: str, kwargs: dict[str, Any],
         return
     for start in range(0, len(text), _TEXT_SLICE):
         pending.write(text[start:start + _TEXT_SLICE].encode("utf-8", errors="replace"))
+
+
+def _streams(name: str, kwargs: dict[str, Any]) -> bool:
+    """True when an .otio file can be streamed by OpenTimelineIO's C++ writer and then checked whole:
+    no write hook to run, and an indented layout (see _write_otio_json_streamed)."""
+    indent = kwargs.get("indent", 4)
+    return name == "otio_json" and isinstance(indent, int) and indent >= 1 and set(kwargs) <= {"indent"} \
+        and writes_verbatim()
+
+
+def _write_otio_json_streamed(pending: PendingFile, obj: Any, kwargs: dict[str, Any], path: str) -> None:
+    """Let OpenTimelineIO's C++ writer stream the .otio text into the pending file, then check it is whole.
+
+    Serialising in memory first would double a large cut's peak memory. The C++ writer loses
+    write errors, but what it leaves on a failure is a prefix of the text; and in indented JSON
+    the only line that starts with ``}`` is the last one (nested braces are indented, strings
+    cannot hold a raw line break). So the text is whole exactly when it ends with ``\n}``.
+    """
+    try:
+        otio.adapters.otio_json.write_to_file(obj, pending.descriptor_path(), **kwargs)
+    except Exception as exc:  # the binding raises its own error types
+        raise TimelineError(f"cannot write as otio_json: {_one_line(exc)}", terminal(path, 300)) from exc
+    if not pending.ends_with(b"\n}"):
+        raise WriteError("cannot write: the .otio text stopped short (is the disk full?); nothing was changed",
+                         terminal(path, 300))
 
 
 def _run_post_write_hooks(obj: Any, kwargs: dict[str, Any], path: str) -> None:
