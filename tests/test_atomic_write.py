@@ -110,9 +110,10 @@ def test_files_that_are_not_genflag_temporaries_are_never_touched(tmp_path: Path
 #: The real `genflag annotate --in-place`, paused (for the kill) once it started writing the new cut.
 ANNOTATE_CHILD = """
 import sys, time
-from genflag import cli, temporaries
+from genflag import cli
 from genflag.writeback import splice
 if sys.argv[1] == "named":
+    from genflag import temporaries
     temporaries.PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 def write_then_wait(source, clips, count, out, *args):
     out.write(b'{"OTIO_SCHEMA": "Timeline.1", "name": "half written"')
