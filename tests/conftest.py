@@ -12,6 +12,11 @@ import pytest
 
 from genflag.cli import main as cli_main
 
+try:  # hypothesis profiles for tests/test_fuzz.py (ci by default, GENFLAG_FUZZ=long on demand)
+    import tests.fuzz_profiles  # noqa: F401
+except ImportError:  # hypothesis not installed: test_fuzz.py skips
+    pass
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GENFLAG_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"

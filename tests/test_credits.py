@@ -107,14 +107,14 @@ def test_json_output_is_a_document_with_credits_and_disclosure() -> None:
     assert doc["disclosure"]["shots"] == 4
 
 
-def test_hostile_tool_names_are_escaped_in_markdown_and_cleaned_in_text() -> None:
+def test_hostile_tool_names_are_escaped_in_markdown_and_in_text() -> None:
     findings = [samples.finding("a", tool="<img src=x onerror=alert(1)>|x", vendor="=cmd"),
                 samples.finding("b", clip_index=1, tool="\u202eevil\nname")]
     run = RunResult(results=[TimelineResult(path="a.otio", findings=findings)])
     md = render_credits_markdown(run)
     assert not re.search(r"(?<!\\)[<>]", md) and "\\<img" in md and "\\|x" in md
     text = render_credits_text(run)
-    assert "\u202e" not in text and "evil name" in text
+    assert "\u202e" not in text and "\\u202eevil\\u000aname" in text  # escaped visibly (output/safe_text.py)
 
 
 def test_studio_config_errors_are_located(tmp_path: Path) -> None:

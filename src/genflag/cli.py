@@ -13,7 +13,8 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, ProblemsError
+from .output.safe_text import terminal
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
@@ -35,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors on one line with exit code 2."""
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {terminal(message, 1000)}\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(argv[0] if argv else None).parse_args(argv)
         return int(args.run(args))
     except GenflagError as exc:
-        print(str(exc), file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("genflag: interrupted", file=sys.stderr)
@@ -71,6 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         return _internal_error(exc)
+
+
+def error_text(exc: GenflagError) -> str:
+    """The error for stderr: one line per problem, every name in it escaped (a file name with a line
+    break cannot add a line)."""
+    if isinstance(exc, ProblemsError):
+        return "\n".join(terminal(problem, 2000) for problem in exc.problems)
+    return terminal(exc, 2000)
 
 
 def _silence_broken_pipe() -> None:
@@ -85,7 +94,8 @@ def _internal_error(exc: BaseException) -> int:
     from .crash_log import write_crash_log
     log_path = write_crash_log(exc)
     where = f"traceback written to {log_path}" if log_path else "and the traceback could not be written"
-    print(f"genflag: internal error: {type(exc).__name__}: {exc}; {where}; please report it", file=sys.stderr)
+    print(f"genflag: internal error: {type(exc).__name__}: {terminal(exc, 500)}; {terminal(where, 500)}; "
+          "please report it", file=sys.stderr)
     return EXIT_INTERNAL
 
 

@@ -216,7 +216,9 @@ def _outcome(data: bytes, status: int, limits: Limits) -> Any:
 def _child_main(task: Callable[[], Any], fd: int, limits: Limits) -> None:
     """In the child: run the task, send ("ok", result) or ("error", message), exit without cleanup."""
     code = 0
+    parent = os.getppid()
     try:
+        _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills children
         faulthandler.disable()  # a crash is reported by the parent, in one line
         if limits.memory:
@@ -234,6 +236,21 @@ def _child_main(task: Callable[[], Any], fd: int, limits: Limits) -> None:
     except BaseException:
         code = 1
     os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this child when its parent dies (a kill -9 of genflag must stop its work too:
+    an orphan would go on and write its output later)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _describe(exc: BaseException) -> str:

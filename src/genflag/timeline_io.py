@@ -1,4 +1,4 @@
-"""Read and write timelines through OpenTimelineIO's own adapters, and write files atomically."""
+"""Read timelines through OpenTimelineIO's own adapters (writing: timeline_write.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import io
 import logging
 import os
 import stat
-import tempfile
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import opentimelineio as otio
 
 from .errors import TimelineError
 from .file_kinds import file_kind
+from .fs_names import adapter_path
 
 #: Adapters genflag documents per extension; anything else falls back to OTIO's own lookup.
 ADAPTER_BY_SUFFIX = {
@@ -61,7 +61,8 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate
     _check_readable(path)
     with _captured_adapter_noise(notes if notes is not None else []):
         try:
-            return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate, adapter_args))
+            with adapter_path(path) as readable:  # a name that is not UTF-8 (fs_names.py)
+                return otio.adapters.read_from_file(readable, adapter_name=name, **read_kwargs(name, rate, adapter_args))
         except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
             raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
 
@@ -188,89 +189,7 @@ def json_depth(path: str, limit: int = 64 << 20) -> int:
     return deepest
 
 
-def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str],
-                   adapter: str | None = None, backup: bool = False, skip_if_same: bool = False,
-                   writer_args: dict[str, Any] | None = None,
-                   writer: Callable[[str], bool] | None = None) -> bool:
-    """Write a timeline atomically: temp file in the same folder, then rename over the target.
-
-    With ``skip_if_same``, an existing file with identical content is left untouched.
-    ``writer``, when given, is tried first: it writes the file at the temporary path it is given
-    and returns True, or returns False and OpenTimelineIO's adapter writes it instead
-    (writeback/splice.py). Returns True when the file was (re)written.
-    """
-    path = str(path)
-    name = adapter_for(path, adapter, write=True)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise TimelineError("output folder does not exist", path)
-    suffix = Path(path).suffix
-    with _temporary_path(folder, suffix) as tmp:
-        try:
-            if writer is None or not writer(tmp):
-                otio.adapters.write_to_file(obj, tmp, adapter_name=name, **_writer_kwargs(writer_args))
-        except Exception as exc:
-            raise TimelineError(f"cannot write as {name}: {_one_line(exc)}{_write_hint(name, exc)}", path) from exc
-        if skip_if_same and _same_content(tmp, path):
-            return False
-        if backup and os.path.exists(path):
-            _copy_for_backup(path, path + ".bak")
-        os.replace(tmp, path)
-    return True
-
-
-def _writer_kwargs(args: dict[str, Any] | None) -> dict[str, Any]:
-    kwargs = dict(args or {})
-    policy = kwargs.get("media_policy")
-    if isinstance(policy, str):
-        from opentimelineio.adapters.file_bundle_utils import MediaReferencePolicy
-        kwargs["media_policy"] = getattr(MediaReferencePolicy, policy)
-    return kwargs
-
-
-def _write_hint(adapter: str, exc: BaseException) -> str:
-    if adapter in ("otioz", "otiod") and "NotAFileOnDisk" in type(exc).__name__:
-        return " (bundles copy the media, which must exist; --writer-arg media_policy=MissingIfNotFile skips it)"
-    if adapter == "AAF" and "mob ID" in str(exc):
-        return " (the clip has no AAF mob ID; --writer-arg use_empty_mob_ids=true writes it anyway)"
-    return ""
-
-
-def _same_content(new: str, old: str) -> bool:
-    import filecmp
-    return os.path.isfile(new) and os.path.isfile(old) and filecmp.cmp(new, old, shallow=False)
-
-
-def _copy_for_backup(path: str, backup: str) -> None:
-    """Keep the previous file: copy (not move), so the target never disappears, even briefly."""
-    import shutil
-    if os.path.isdir(path):
-        shutil.rmtree(backup, ignore_errors=True)
-        shutil.copytree(path, backup)
-    else:
-        shutil.copy2(path, backup)
-
-
-@contextlib.contextmanager
-def _temporary_path(folder: str, suffix: str) -> Iterator[str]:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".genflag-", suffix=suffix, dir=folder)
-    except OSError as exc:
-        raise TimelineError(f"cannot write here: {exc.strerror}", folder) from exc
-    os.close(fd)
-    os.unlink(tmp)  # adapters (otiod) may want to create the path themselves
-    try:
-        yield tmp
-    finally:
-        _remove_quietly(tmp)
-
-
-def _remove_quietly(path: str) -> None:
-    import shutil
-    try:
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        elif os.path.lexists(path):
-            os.unlink(path)
-    except OSError:
-        pass
+def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str], **options: Any) -> bool:
+    """Write a timeline safely: see timeline_write.write_timeline (where it may go, and how)."""
+    from .timeline_write import write_timeline as write
+    return write(obj, path, **options)

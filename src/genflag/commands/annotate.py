@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
 from ..batch import limits_for
 from ..errors import EXIT_OK, UsageError
 from ..isolation import Limits, default_memory_limit
+from ..output.safe_text import terminal
+from ..output_paths import is_stdout, resolve_output
 from ..pipeline import Checker
-from ..timeline_io import adapter_for, read_timeline, write_timeline
+from ..timeline_io import adapter_for, read_timeline
+from ..timeline_write import BUNDLE_ADAPTERS, write_timeline, writer_adapter
 from ..walk import clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
@@ -25,6 +27,7 @@ from .common import (
     check_options,
     exit_code,
     parse_adapter_args,
+    run_inputs,
 )
 
 
@@ -72,20 +75,30 @@ def _io_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _output_path(args: argparse.Namespace) -> str | None:
+    """OUT (or IN with --in-place), checked now so a refused output fails before the check runs."""
     if args.in_place and args.output:
         raise UsageError("give either -o OUT or --in-place, not both")
     if args.backup and not args.in_place:
         raise UsageError("--backup only applies with --in-place")
-    if args.in_place:
-        return args.input
-    if not args.output:
+    out = args.input if args.in_place else args.output
+    if not out:
         if args.dry_run:
             return None
         raise UsageError("give -o OUT (or --in-place to overwrite the input)")
-    if os.path.exists(args.output) and os.path.exists(args.input) and os.path.samefile(args.output, args.input):
-        raise UsageError(f"refusing to overwrite the input {args.input}; use --in-place")
-    adapter_for(args.output, None, write=True)  # fail early on an extension with no writer
-    return args.output
+    name = writer_adapter(out)  # fails early on an extension with no writer
+    resolve_output(out, _inputs(args), replace_input=args.in_place, bundle=name in BUNDLE_ADAPTERS,
+                   hint="; use --in-place")
+    return out
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    return run_inputs(args, [args.input]) if hasattr(args, "rules") else [args.input]
+
+
+def _status(out: str, text: str) -> None:
+    """Print a status line: on stderr when the timeline itself goes to standard output."""
+    stream = sys.stderr if is_stdout(out) else sys.stdout
+    print(f"{terminal(out, 300)}: {text}", file=stream)
 
 
 def run_annotate(args: argparse.Namespace) -> int:
@@ -103,26 +116,27 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
     outcome = annotate_object(obj, args.input, checker)
     for warning in outcome.result.warnings:
-        print(f"{args.input}: warning: {warning}", file=sys.stderr)
+        print(terminal(f"{args.input}: warning: {warning}", 1000), file=sys.stderr)
     if args.dry_run:
         for line in outcome.changes:
-            print(f"would change {line}")
+            print(f"would change {terminal(line, 1000)}")
         print(f"{outcome.changed_clips} clip(s) would change; {len(outcome.result.findings)} finding(s)")
         extra.print_split_plan(obj, out, args)  # which EDL would hold which track
         return EXIT_OK
     if args.in_place and outcome.changed_clips == 0:
-        print(f"{out}: {len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
+        _status(out, f"{len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
         extra.write_markers(args, obj, outcome.result, out)
         return _exit(outcome, args)
-    prepare_for_format(obj, out)
+    prepare_for_format(obj, out, writer_adapter(out))
     if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
         extra.write_markers(args, obj, outcome.result, out)
         return _exit(outcome, args)
     written = write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
-                             writer=splice_writer(source, obj, outcome.changed, outcome.result.clips))
+                             writer=splice_writer(source, obj, outcome.changed, outcome.result.clips),
+                             inputs=_inputs(args), in_place=args.in_place)
     state = f"{outcome.changed_clips} clip(s) changed" if written else "unchanged"
-    print(f"{out}: {len(outcome.result.findings)} finding(s) on "
-          f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
+    _status(out, f"{len(outcome.result.findings)} finding(s) on "
+            f"{len({f.clip_index for f in outcome.result.findings})} clip(s); {state}")
     extra.write_markers(args, obj, outcome.result, out)
     return _exit(outcome, args)
 
@@ -131,7 +145,7 @@ def _splice_source(args: argparse.Namespace, out: str | None, adapter: str | Non
     """The input, stamped before it is read, when OUT may be written by splicing (writeback/splice.py)."""
     if out is None or args.full_write or args.writer_arg:
         return None
-    if adapter_for(args.input, adapter) != "otio_json" or adapter_for(out, None, write=True) != "otio_json":
+    if adapter_for(args.input, adapter) != "otio_json" or writer_adapter(out) != "otio_json":
         return None
     return SourceFile.before_read(args.input)
 
@@ -178,8 +192,8 @@ def _strip(args: argparse.Namespace, out: str | None) -> int:
     if extra.write_split(obj, out, args, writer_args(args)):  # several tracks to .edl: a file each
         return EXIT_OK
     if not write_timeline(obj, out, backup=args.backup, skip_if_same=args.in_place, writer_args=writer_args(args),
-                          writer=writer):
-        print(f"{args.input}: unchanged (nothing from genflag found)")
+                          writer=writer, inputs=_inputs(args), in_place=args.in_place):
+        _status(args.input, "unchanged (nothing from genflag found)")
         return EXIT_OK
-    print(f"{out}: removed genflag marks from {changed} clip(s)")
+    _status(out, f"removed genflag marks from {changed} clip(s)")
     return EXIT_OK

@@ -7,11 +7,12 @@ import io
 import sys
 from typing import Any
 
-from ..atomic_write import write_atomic
 from ..batch import check_batch, parse_shard, select_shard
 from ..errors import UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
+from ..output.safe_text import terminal
+from ..output_paths import OutputTarget, resolve_output, write_output
 from ..pipeline import Checker
 from ..plugins import registry
 from .common import (
@@ -24,6 +25,7 @@ from .common import (
     exit_code,
     fail_on,
     jobs_option,
+    run_inputs,
 )
 from ..output.text import unread_note
 from .post_check import preflight, run_post_check
@@ -38,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_check_options(parser)
     out = parser.add_argument_group("output")
     out.add_argument("--format", default="text", help="text, json, jsonl, junit, github (see `genflag plugins`)")
-    out.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE (atomically) instead of stdout")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE (atomically; - is standard output) instead of stdout")
     out.add_argument("--fail-on", choices=FAIL_ON, default=None,
                      help="lowest severity that makes the exit code 1 (default: error)")
     out.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -58,13 +60,14 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise UsageError("no timelines found in the given inputs")
     preflight(args)
+    target = _target(args, paths)
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args)
     result = apply_min_evidence(_check(args, selected, options, jobs), options)
     result.shard = shard
     run_post_check(args, result)
-    _emit(output, result, args)
+    _emit(output, result, target)
     return exit_code(result, fail_on(args, "error"))
 
 
@@ -80,7 +83,7 @@ def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[
 
 def _check(args: argparse.Namespace, paths: list[str], options: Any, jobs: int) -> RunResult:
     scheduler = effective(args, "scheduler", None)[0]
-    show = not args.no_progress and args.format == "text" and not args.output
+    show = not args.no_progress and args.format == "text" and args.output in (None, "-")
     with progress_reporter(len(paths), enabled=show) as progress:
         if scheduler:
             from ..dask_backend import check_on_dask
@@ -88,22 +91,29 @@ def _check(args: argparse.Namespace, paths: list[str], options: Any, jobs: int) 
         return check_batch(paths, options, jobs=jobs, progress=progress, checker=Checker(options))
 
 
-def _emit(output: Any, result: RunResult, args: argparse.Namespace) -> None:
-    if args.output:
+def _target(args: argparse.Namespace, paths: list[str]) -> OutputTarget | None:
+    """Where -o writes (None: standard output), refused now if it is an input or read-only."""
+    if not args.output or args.output == "-":
+        return None
+    return resolve_output(args.output, run_inputs(args, paths))
+
+
+def _emit(output: Any, result: RunResult, target: OutputTarget | None) -> None:
+    if target is not None:
         buffer = io.StringIO()
         output.render(result, buffer)
-        write_atomic(args.output, buffer.getvalue())
+        write_output(target, buffer.getvalue())
     else:
         output.render(result, sys.stdout)
         sys.stdout.flush()
     for message in result.errors:
-        print(message, file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     for timeline in result.results:
         for warning in timeline.warnings:
-            print(f"{timeline.path}: warning: {warning}", file=sys.stderr)
+            print(f"{terminal(timeline.path, 300)}: warning: {terminal(warning, 1000)}", file=sys.stderr)
         note = unread_note(timeline)
         if note:
-            print(f"{timeline.path}: note: {note}", file=sys.stderr)
+            print(f"{terminal(timeline.path, 300)}: note: {note}", file=sys.stderr)
 
 
 def _output(name: str) -> Any:

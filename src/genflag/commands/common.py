@@ -209,3 +209,21 @@ def exit_code(run: RunResult, fail_level: str) -> int:
     threshold = SEVERITY_RANK[fail_level]
     failing = any(f.counts_toward_failure() and SEVERITY_RANK[f.severity] >= threshold for f in run.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def run_inputs(args: argparse.Namespace, timelines: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Every file a run reads that an output must never replace (output_paths.resolve_output):
+    the timelines, rule files, the consent registry, a saved result, credit templates, the asset
+    manager's configuration and the project configuration."""
+    from ..rules.pack import rule_files_in
+    config = project_config(args)
+    rules = list(config.get("rules", [])) + list(getattr(args, "rules", []) or [])
+    singles = [effective(args, "consents", None)[0], getattr(args, "from_json", None),
+               getattr(args, "templates", None), effective(args, "asset_config", None)[0], config.path]
+    found = list(timelines) + [str(p) for p in singles if p]
+    for source in rules:
+        try:
+            found += rule_files_in(str(source))
+        except OSError:
+            found.append(str(source))
+    return found

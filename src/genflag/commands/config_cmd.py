@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..config import find_config
 from ..errors import EXIT_OK
+from ..output.safe_text import json_dumps, terminal
 from .common import default_jobs, effective, project_config
 
 #: key -> (built-in default, argparse attribute or None when there is no command-line option)
@@ -41,10 +41,9 @@ def run_show(args: argparse.Namespace) -> int:
         rows[key] = {"value": value, "source": source}
     found = find_config()
     if args.format == "json":
-        json.dump({"config_file": config.path, "settings": rows}, sys.stdout, indent=2, default=str)
-        print()
+        print(json_dumps({"config_file": config.path, "settings": rows}, indent=2, default=str))
         return EXIT_OK
-    print(f"configuration file: {found[0] if found else 'none (searched from the working folder upwards)'}")
+    print(f"configuration file: {terminal(found[0], 1000) if found else 'none (searched from the working folder upwards)'}")
     for key, row in rows.items():
-        print(f"  {key:<14} = {json.dumps(row['value'], default=str):<40} # {row['source']}")
+        print(f"  {key:<14} = {terminal(json.dumps(row['value'], default=str), 1000):<40} # {terminal(row['source'], 1000)}")
     return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..atomic_write import write_atomic
+from ..output_paths import resolve_output, write_output
 from ..errors import EXIT_OK
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
 from ..reports.source import add_source_arguments, load_source
@@ -22,7 +22,7 @@ def add_parser(subparsers: Any) -> None:
     group = parser.add_argument_group("credits")
     group.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
     group.add_argument("--templates", metavar="FILE", help="studio credit templates (YAML; see docs/reports.md)")
-    group.add_argument("-o", "--output", metavar="OUT", help="write to a file instead of standard output")
+    group.add_argument("-o", "--output", metavar="OUT", help="write to a file (atomically) instead of standard output")
     parser.set_defaults(run=run)
 
 
@@ -36,9 +36,13 @@ def studio_templates(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the credits."""
-    text = RENDERERS[args.format](load_source(args).run, studio_templates(args))
-    if args.output:
-        write_atomic(args.output, text)
+    from .report import report_inputs
+    target = resolve_output(args.output, report_inputs(args)) if args.output and args.output != "-" else None
+    checked = load_source(args).run
+    text = RENDERERS[args.format](checked, studio_templates(args))
+    if target is not None:
+        target = resolve_output(args.output, [*report_inputs(args), *(r.path for r in checked.results)])
+        write_output(target, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..cutdiff import diff_findings
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..findings import Finding
-from ..output.safe_text import one_line
+from ..output.safe_text import json_dumps, terminal
 from ..pipeline import Checker
 from ..rules.strength import keep_min_evidence
 from .common import add_check_options, check_options
@@ -27,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _where(finding: Finding) -> str:
     at = f"@{finding.record_in}" if finding.record_in else ""
-    return f"{one_line(finding.track, 40)}{at} {one_line(finding.clip, 80)} {finding.rule}"
+    return f"{terminal(finding.track, 40)}{at} {terminal(finding.clip, 80)} {terminal(finding.rule, 120)}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,14 +34,13 @@ def run(args: argparse.Namespace) -> int:
     checker = Checker(check_options(args))
     old, new = checker.check_path(args.old), checker.check_path(args.new)
     for error in old.errors + new.errors:
-        print(error, file=sys.stderr)
+        print(terminal(error, 1000), file=sys.stderr)
     if old.errors or new.errors:
         return EXIT_USAGE
     floor = checker.options.config.get("min_evidence")
     diff = diff_findings(keep_min_evidence(old.findings, floor), keep_min_evidence(new.findings, floor))
     if args.format == "json":
-        json.dump(diff.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(json_dumps(diff.to_dict(), indent=2))
     else:
         for finding in diff.added:
             print(f"+ {_where(finding)} ({finding.severity})")
@@ -51,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         for before, after in diff.changed:
             print(f"~ {_where(after)} ({before.severity}/{before.status} -> {after.severity}/{after.status})")
         for before, after in diff.moved:
-            print(f"> {_where(after)} (moved from {before.track}@{before.record_in})")
+            print(f"> {_where(after)} (moved from {terminal(before.track, 40)}@{before.record_in})")
         summary = diff.to_dict()["summary"]
         print(", ".join(f"{v} {k}" for k, v in summary.items()))
     return EXIT_OK if diff.is_empty() else EXIT_FINDINGS

@@ -8,9 +8,9 @@ import json
 import sys
 from typing import Any
 
-from ..atomic_write import write_atomic
 from ..errors import GenflagError, UsageError
 from ..findings import RunResult, TimelineResult
+from ..output_paths import resolve_output, write_output
 from ..plugins import registry
 from ..schemas_util import validator
 from .common import FAIL_ON, exit_code
@@ -71,6 +71,7 @@ def merge_parts(parts: list[dict[str, Any]], names: list[str]) -> RunResult:
 
 def run(args: argparse.Namespace) -> int:
     """Merge the parts and write the result."""
+    target = resolve_output(args.output, args.parts) if args.output and args.output != "-" else None
     merged = merge_parts([_load(p) for p in args.parts], list(args.parts))
     try:
         output = registry.get("output", args.format)()
@@ -78,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc).strip('"')) from None
     buffer = io.StringIO()
     output.render(merged, buffer)
-    if args.output:
-        write_atomic(args.output, buffer.getvalue())
+    if target is not None:
+        write_output(target, buffer.getvalue())
     else:
         sys.stdout.write(buffer.getvalue())
     return exit_code(merged, args.fail_on)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK, EXIT_USAGE
+from ..output.safe_text import terminal
 from ..plugins import registry
 
 
@@ -20,5 +21,6 @@ def run(args: argparse.Namespace) -> int:
         loaded = entry.load()
         state = "ok" if loaded is not None else f"FAILED: {entry.error}"
         description = getattr(loaded, "description", "") if loaded is not None else ""
-        print(f"{entry.kind:<10} {entry.name:<16} {entry.origin:<40} {state}  {description}")
+        print(f"{entry.kind:<10} {terminal(entry.name, 60):<16} {terminal(entry.origin, 200):<40} "
+              f"{terminal(state, 500)}  {terminal(description, 300)}")
     return EXIT_USAGE if registry.failures() else EXIT_OK

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from ..errors import UsageError
 from ..media_paths import parse_media_root
+from ..output.safe_text import json_dumps, terminal
 from ..probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
 
 
@@ -83,21 +84,21 @@ def render_text(rows: list[tuple[str, dict[str, Any]]], warnings: list[str], out
     for index, (target, facts) in enumerate(rows):
         if index:
             out.write("\n")
-        out.write(f"{target}\n")
+        out.write(f"{terminal(target, 1000)}\n")
         for key, value in ordered(facts):
-            out.write(f"  {key}: {_text_value(value)}\n")
+            out.write(f"  {terminal(key, 200)}: {_text_value(value)}\n")
     for warning in warnings:
-        out.write(f"warning: {warning}\n")
+        out.write(f"warning: {terminal(warning, 1000)}\n")
 
 
 def render_json(rows: list[tuple[str, dict[str, Any]]], warnings: list[str], out: TextIO) -> None:
     """Print {"media": [{"target", "facts"}], "warnings": [...]} as JSON."""
     document = {"media": [{"target": t, "facts": dict(ordered(f))} for t, f in rows], "warnings": warnings}
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_dumps(document, indent=2, default=str) + "\n")
 
 
 def _text_value(value: Any) -> str:
+    """A fact's value on one terminal line: text as it is (quoted when padded), the rest as JSON."""
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False) if ("\n" in value or value != value.strip()) else value
-    return json.dumps(value, ensure_ascii=False)
+        return terminal(json.dumps(value, ensure_ascii=False) if value != value.strip() else value, 2000)
+    return terminal(json_dumps(value, default=str), 2000)

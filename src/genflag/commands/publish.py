@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..inputs import expand_inputs
+from ..output.safe_text import terminal
 from ..pipeline import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     result = apply_min_evidence(Checker(options).check_paths(paths), options)
     run_post_check(args, result)
     for message in result.errors:
-        print(message, file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     summary = writer.publish(result, options, dry_run=args.dry_run)
     return _report(summary, args.to, args.dry_run)
 
@@ -61,9 +62,9 @@ def _writer(name: str) -> Any:
 
 def _report(summary: WriterSummary, name: str, dry_run: bool) -> int:
     for message in summary.messages:
-        print(message)
+        print(terminal(message, 1000))
     for error in summary.errors:
-        print(error, file=sys.stderr)
+        print(terminal(error, 1000), file=sys.stderr)
     verb = "would change" if dry_run else "changed"
     print(f"{name}: {summary.changed} {verb}, {summary.unchanged} unchanged, {len(summary.errors)} error(s)")
     if summary.errors and not summary.changed and not summary.unchanged:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
 from ..inputs import expand_inputs
+from ..output.safe_text import terminal
 from .common import apply_min_evidence, check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
@@ -39,21 +40,21 @@ def run(args: argparse.Namespace) -> int:
     _print_check_problems(result)
     summary = publish_run(result, session, dry_run=args.dry_run)
     for target, new_ref in sorted(summary.published.items()):
-        print(f"published {target} -> {new_ref}")
+        print(f"published {terminal(target, 300)} -> {terminal(new_ref, 300)}")
     for message in summary.messages:
-        print(message)
+        print(terminal(message, 1000))
     for error in summary.errors:
-        print(error, file=sys.stderr)
+        print(terminal(error, 1000), file=sys.stderr)
     print(_closing_line(summary, session, args.dry_run))
     return _exit_code(result, summary)
 
 
 def _print_check_problems(result: RunResult) -> None:
     for message in result.errors:
-        print(message, file=sys.stderr)
+        print(terminal(message, 1000), file=sys.stderr)
     for timeline in result.results:
         for warning in timeline.warnings:
-            print(f"{timeline.path}: warning: {warning}", file=sys.stderr)
+            print(f"{terminal(timeline.path, 300)}: warning: {terminal(warning, 1000)}", file=sys.stderr)
 
 
 def _closing_line(summary: PublishSummary, session: AssetSession, dry_run: bool) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from difflib import get_close_matches
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
 from ..facts import CORE_FIELD_DOCS
-from ..output.safe_text import one_line
+from ..output.safe_text import json_dumps, terminal, terminal_lines
 from ..rules.loader import load_rule_file
 from ..rules.pack import RulePack, load_pack, rule_files_in
 from ..rules.selftest import run_rule_tests
@@ -67,13 +66,13 @@ def run_list(args: argparse.Namespace) -> int:
     rows = [{"id": r.id, "category": r.category, "severity": r.severity, "enabled": r.enabled,
              "requires": r.requires, "tool": r.tool, "title": r.title, "pack": r.pack} for r in pack.rules.values()]
     if args.format == "json":
-        json.dump({"packs": pack.describe()["packs"], "rules": rows}, sys.stdout, indent=2)
-        print()
+        print(json_dumps({"packs": pack.describe()["packs"], "rules": rows}, indent=2, ensure_ascii=True))
         return EXIT_OK
     for row in rows:
         state = "" if row["enabled"] else "  (disabled)"
-        print(f"{row['id']:<44} {row['severity']:<8} {row['category']:<30} {row['title']}{state}")
-    print(f"{len(rows)} rule(s) from {pack.version()}")
+        print(f"{terminal(row['id'], 128):<44} {terminal(row['severity'], 20):<8} {terminal(row['category'], 80):<30} "
+              f"{terminal(row['title'])}{state}")
+    print(f"{len(rows)} rule(s) from {terminal(pack.version(), 500)}")
     return EXIT_OK
 
 
@@ -86,8 +85,7 @@ def run_explain(args: argparse.Namespace) -> int:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"no rule {args.rule_id!r}{hint}")
     if args.format == "json":
-        json.dump(_explain_dict(rule), sys.stdout, indent=2)
-        print()
+        print(json_dumps(_explain_dict(rule), indent=2, ensure_ascii=True))
         return EXIT_OK
     for line in _explain_lines(rule):
         print(line)
@@ -106,22 +104,24 @@ def _explain_dict(rule) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _explain_lines(rule) -> list[str]:  # type: ignore[no-untyped-def]
+    """The rule's documentation for a terminal: every text from the rule pack escaped (safe_text.py)."""
     data = _explain_dict(rule)
-    lines = [f"{rule.id}: {rule.title}", f"  defined at   {data['source']}",
-             f"  category     {rule.category}", f"  severity     {rule.severity}" + ("" if rule.enabled else " (disabled)"),
-             f"  requires     {', '.join(rule.requires) or '-'}", f"  tool/vendor  {rule.tool or '-'} / {rule.vendor or '-'}",
-             f"  status       {rule.status}"]
+    t = terminal
+    lines = [f"{t(rule.id)}: {t(rule.title, 500)}", f"  defined at   {t(data['source'], 1000)}",
+             f"  category     {t(rule.category)}", f"  severity     {t(rule.severity)}" + ("" if rule.enabled else " (disabled)"),
+             f"  requires     {t(', '.join(rule.requires)) or '-'}",
+             f"  tool/vendor  {t(rule.tool or '-')} / {t(rule.vendor or '-')}", f"  status       {t(rule.status)}"]
     if rule.description:
-        lines += ["", *("  " + text for text in rule.description.strip().splitlines())]
+        lines += ["", *("  " + text for text in terminal_lines(rule.description.strip()))]
     lines += ["", "  selections:"]
     for name, groups in data["selections"].items():
         tier = rule.selection_strength.get(name, "from its evidence")
-        lines.append(f"    {name} [{tier}]: " + " OR ".join("(" + " AND ".join(g) + ")" for g in groups))
-    lines += [f"  message      {rule.message}"]
+        lines.append(f"    {t(name)} [{t(tier, 40)}]: " + t(" OR ".join("(" + " AND ".join(g) + ")" for g in groups), 2000))
+    lines += [f"  message      {t(rule.message, 1000)}"]
     if rule.falsepositives:
-        lines += ["  known false positives: " + "; ".join(rule.falsepositives)]
+        lines += ["  known false positives: " + t("; ".join(rule.falsepositives), 2000)]
     if rule.references:
-        lines += ["  references:  " + " ".join(rule.references)]
+        lines += ["  references:  " + t(" ".join(rule.references), 2000)]
     return lines
 
 
@@ -135,15 +135,14 @@ def run_test(args: argparse.Namespace) -> int:
     results = run_rule_tests(pack, only)
     failed = [r for r in results if not r.passed]
     if args.format == "json":
-        json.dump({"cases": len(results), "failed": [vars(r) for r in failed]}, sys.stdout, indent=2, default=str)
-        print()
+        print(json_dumps({"cases": len(results), "failed": [vars(r) for r in failed]}, indent=2, default=str))
     else:
         for case in failed:
             want = "match" if case.expect_match else "no match"
             if case.expect_match and "@strength" in case.facts:
-                want += f" of strength {case.facts['@strength']}"
-            print(f"{case.source}:{case.line}: FAIL: {case.rule_id}: expected {want} for case "
-                  f"{case.index + 1}: {one_line(json.dumps(case.facts, ensure_ascii=False))}")
+                want += f" of strength {terminal(case.facts['@strength'], 40)}"
+            print(f"{terminal(case.source, 1000)}:{case.line}: FAIL: {terminal(case.rule_id)}: expected {want} for case "
+                  f"{case.index + 1}: {terminal(json.dumps(case.facts, ensure_ascii=False))}")
         rules = len({r.rule_id for r in results})
         print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({rules} rule(s) with tests)")
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -153,6 +152,6 @@ def run_fields(args: argparse.Namespace) -> int:
     """Print every documented fact field."""
     from ..facts import plugin_field_docs
     for name, text in {**CORE_FIELD_DOCS, **plugin_field_docs()}.items():
-        print(f"{name:<36} {text}")
+        print(f"{terminal(name, 200):<36} {terminal(text, 1000)}")
     print("any field may end in .* to match every value under it, e.g. metadata.* or c2pa.*")
     return EXIT_OK

@@ -26,5 +26,6 @@ def hook_function(in_timeline: Any, argument_map: Any = None) -> Any:
         from genflag.writeback.annotate import annotate_object
         annotate_object(in_timeline, "<otio>", _checker())
     except Exception as exc:  # a hook must not make OTIO unusable; say why and go on
-        print(f"genflag: warning: OTIO read hook skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from genflag.output.safe_text import terminal
+        print(f"genflag: warning: OTIO read hook skipped: {type(exc).__name__}: {terminal(exc, 500)}", file=sys.stderr)
     return in_timeline

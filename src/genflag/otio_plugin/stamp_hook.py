@@ -20,5 +20,6 @@ def hook_function(in_timeline: Any, argument_map: Any = None) -> Any:
         prepare_for_format(copy, str(path))
         return copy
     except Exception as exc:
-        print(f"genflag: warning: OTIO write hook skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from genflag.output.safe_text import terminal
+        print(f"genflag: warning: OTIO write hook skipped: {type(exc).__name__}: {terminal(exc, 500)}", file=sys.stderr)
         return in_timeline

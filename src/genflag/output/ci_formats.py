@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from typing import IO
 
 from ..findings import Finding, RunResult
 from ..plugins import OutputFormat
-from .safe_text import one_line
+from .safe_text import github_data, github_property, json_dumps, terminal, xml_text
 from .status_text import approval_words
 from .text import format_finding, format_summary, status_suffix
 
@@ -25,16 +24,16 @@ class JunitOutput(OutputFormat):
                            failures=str(sum(1 for r in run.results if _open(r.findings))),
                            errors=str(sum(1 for r in run.results if r.errors)), time=f"{run.elapsed:.3f}")
         for result in run.results:
-            case = ET.SubElement(suite, "testcase", classname="genflag.check", name=_xml_text(result.path))
+            case = ET.SubElement(suite, "testcase", classname="genflag.check", name=terminal(result.path, 1000))
             for error in result.errors:
-                ET.SubElement(case, "error", message=_xml_text(error)).text = _xml_text(error)
+                ET.SubElement(case, "error", message=terminal(error, 1000)).text = terminal(error, None)
             for finding in _open(result.findings):
                 failure = ET.SubElement(case, "failure", type=finding.severity,
-                                        message=_xml_text(f"{finding.rule}: {finding.message}{_approval(finding)}"))
-                failure.text = _xml_text(format_finding(finding))
+                                        message=terminal(f"{finding.rule}: {finding.message}{_approval(finding)}", 1000))
+                failure.text = xml_text(format_finding(finding))
             passed = [f for f in result.findings if not f.counts_toward_failure()]
             if passed:
-                ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in passed))
+                ET.SubElement(case, "system-out").text = xml_text("\n".join(format_finding(f) for f in passed))
         stream.write(ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True))
         stream.write("\n")
 
@@ -47,20 +46,6 @@ def _open(findings: list[Finding]) -> list[Finding]:
 def _approval(finding: Finding) -> str:
     words = approval_words(finding)
     return f" [approval: {words}]" if words else ""
-
-
-def _xml_text(text: str) -> str:
-    """XML 1.0 cannot carry most control characters: escape them visibly."""
-    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff" else f"\\x{ord(ch):02x}"
-                   for ch in text)
-
-
-def _escape_property(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 class GithubOutput(OutputFormat):
@@ -76,17 +61,17 @@ class GithubOutput(OutputFormat):
         unreadable timeline, then a summary notice."""
         for result in run.results:
             for error in result.errors:
-                stream.write(f"::error file={_escape_property(result.path)},title=genflag::{_escape_data(error)}\n")
+                stream.write(f"::error file={github_property(result.path)},title=genflag::{github_data(error)}\n")
         for finding in run.findings:
             failing = finding.counts_toward_failure()
             if not failing and (finding.approval or {}).get("state") != "approved":
                 continue  # an editor-cleared finding that needs no approval: only counted in the summary
             title = f"{finding.rule} ({finding.track}@{finding.record_in})" if finding.record_in else finding.rule
-            message = f"{one_line(finding.clip, 120)}: {finding.message}{status_suffix(finding)}"
+            message = f"{terminal(finding.clip, 120)}: {finding.message}{status_suffix(finding)}"
             level = self.LEVELS[finding.severity] if failing else "notice"  # approved: a notice saying by whom
-            stream.write(f"::{level} file={_escape_property(finding.timeline)},"
-                         f"title={_escape_property(title)}::{_escape_data(message)}\n")
-        stream.write(f"::notice title=genflag::{_escape_data(format_summary(run))}\n")
+            stream.write(f"::{level} file={github_property(finding.timeline)},"
+                         f"title={github_property(title)}::{github_data(message)}\n")
+        stream.write(f"::notice title=genflag::{github_data(format_summary(run))}\n")
 
 
 class JsonLinesOutput(OutputFormat):
@@ -99,8 +84,7 @@ class JsonLinesOutput(OutputFormat):
         """Write the lines."""
         for result in run.results:
             for error in result.errors:
-                stream.write(json.dumps({"type": "error", "timeline": result.path, "message": error},
-                                        ensure_ascii=False) + "\n")
+                stream.write(json_dumps({"type": "error", "timeline": result.path, "message": error}) + "\n")
             for finding in result.findings:
-                stream.write(json.dumps({"type": "finding", **finding.to_dict()}, ensure_ascii=False) + "\n")
-        stream.write(json.dumps({"type": "summary", **run.summary()}) + "\n")
+                stream.write(json_dumps({"type": "finding", **finding.to_dict()}) + "\n")
+        stream.write(json_dumps({"type": "summary", **run.summary()}) + "\n")

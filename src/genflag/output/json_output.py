@@ -1,12 +1,12 @@
-"""JSON output: one document described by schemas/findings.schema.json."""
+"""JSON output: one document described by schemas/findings.schema.json (escaped as output/safe_text.py says)."""
 
 from __future__ import annotations
 
-import json
 from typing import IO
 
 from ..findings import RunResult
 from ..plugins import OutputFormat
+from .safe_text import json_dumps
 
 
 class JsonOutput(OutputFormat):
@@ -17,5 +17,4 @@ class JsonOutput(OutputFormat):
 
     def render(self, run: RunResult, stream: IO[str]) -> None:
         """Write the run as indented JSON."""
-        json.dump(run.to_dict(), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        stream.write(json_dumps(run.to_dict(), indent=2) + "\n")

@@ -6,31 +6,32 @@ from typing import IO
 
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import OutputFormat
-from .safe_text import one_line
+from .safe_text import terminal
 from .status_text import approval_words, approvals_summary, consent_words, media_summary, media_words, review_words
 
 
 def format_finding(finding: Finding) -> str:
     """Render `file:TRACK@IN-OUT: severity: clip: message (rule; strength) [context] [approval: ...] [consent: ...]`."""
-    where = finding.timeline
+    where = terminal(finding.timeline, 300)
     if finding.track or finding.record_in:
-        where += f":{one_line(finding.track, 40)}"
+        where += f":{terminal(finding.track, 40)}"
     if finding.record_in:
-        where += f"@{finding.record_in}-{finding.record_out}"
-    return (f"{where}: {finding.severity}: {one_line(finding.clip, 80)}: {one_line(finding.message)} "
-            f"({finding.rule}{'; ' + finding.strength if finding.strength else ''}){status_suffix(finding)}")
+        where += f"@{finding.record_in}-{finding.record_out}"  # timecodes genflag computed
+    strength = f"; {finding.strength}" if finding.strength else ""
+    return (f"{where}: {finding.severity}: {terminal(finding.clip, 80)}: {terminal(finding.message)} "
+            f"({terminal(finding.rule, 120)}{strength}){status_suffix(finding)}")
 
 
 def status_suffix(finding: Finding) -> str:
     """The context, approval, consent, media and editor-review notes of a finding's line."""
-    notes = [f" [{finding.context}]" if finding.context else ""]
+    notes = [f" [{terminal(finding.context)}]" if finding.context else ""]
     for label, words in (("approval", approval_words(finding)), ("consent", consent_words(finding)),
                          ("media", media_words(finding))):
         if words:
             notes.append(f" [{label}: {words}]")
     review = review_words(finding)
     if review and (finding.approval or {}).get("state") in (None, "not_required") and finding.status == "cleared":
-        notes.append(f" (cleared by {one_line(str((finding.review or {}).get('by') or 'editor'), 80)})")
+        notes.append(f" (cleared by {terminal(str((finding.review or {}).get('by') or 'editor'), 80)})")
     elif review:
         notes.append(f" ({review})")
     return "".join(notes)
@@ -55,8 +56,8 @@ def unread_note(result: TimelineResult) -> str | None:
         return None
     first = result.unread[0]
     return (f"{len(result.unread)} clip(s) not checked for provenance: their media was not read "
-            f"(first: {one_line(first.get('track') or '', 40)} {one_line(first.get('clip') or '', 80)}: "
-            f"{one_line(first.get('reason') or first.get('state'), 120)}); --format json lists them")
+            f"(first: {terminal(first.get('track') or '', 40)} {terminal(first.get('clip') or '', 80)}: "
+            f"{terminal(first.get('reason') or first.get('state'), 120)}); --format json lists them")
 
 
 class TextOutput(OutputFormat):

@@ -8,7 +8,6 @@ and ``{category}``; other braces are left as written (no format-string evaluatio
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -16,9 +15,9 @@ from difflib import get_close_matches
 from typing import Any, cast
 
 from ..findings import Finding, RunResult
+from ..output.safe_text import json_dumps, plain
 from .measures import EXCLUDED_STATUSES, disclosed, is_temp, screen_seconds
 from .model import clip_key, format_duration, shot_of, sorted_findings
-from .text import plain
 
 DEFAULT_TEMPLATE = "Generative AI content created with {tool}"
 UNKNOWN_TOOL = "an unidentified generative AI tool"
@@ -238,7 +237,7 @@ def credits_document(run: RunResult, config: dict[str, Any] | None = None) -> di
 
 def render_credits_json(run: RunResult, config: dict[str, Any] | None = None) -> str:
     """Credits and disclosure as JSON text."""
-    return json.dumps(credits_document(run, config), ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(credits_document(run, config), indent=2) + "\n"
 
 
 def render_credits_text(run: RunResult, config: dict[str, Any] | None = None) -> str:
@@ -259,12 +258,12 @@ def _disclosure_text(d: Disclosure) -> list[str]:
     if not d.required:
         return ["DISCLOSURE", "  No generated or manipulated content found: no audience disclosure needed."]
     out = ["DISCLOSURE (EU AI Act Article 50(4))",
-           f"  {d.shots} shot(s), {format_duration(d.screen_seconds)} of screen time; contents: {', '.join(d.contents) or 'unspecified'}",
+           f"  {d.shots} shot(s), {format_duration(d.screen_seconds)} of screen time; contents: {plain(', '.join(d.contents), 300) or 'unspecified'}",
            f"  Depicts performers: {'yes (' + str(d.performers) + ' named)' if d.depicts_performers else 'no'}",
-           f"  Suggested label: {d.label}"]
+           f"  Suggested label: {plain(d.label, 500)}"]
     out += [f"  {plain(t['timeline'] or t['timeline_file'], 120)}: {t['shots']} shot(s), {t['screen_time']}, "
             f"first at {t['first_record_in'] or '-'}" for t in d.timelines]
-    return out + [f"  Note: {d.note}"]
+    return out + [f"  Note: {plain(d.note, 1000)}"]
 
 
 def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None) -> str:
@@ -283,7 +282,7 @@ def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None
     out += [f"- Shots: {d.shots}; screen time: {format_duration(d.screen_seconds)}",
             f"- Contents: {md(', '.join(d.contents))}",
             f"- Depicts performers: {'yes' if d.depicts_performers else 'no'}",
-            f"- Suggested label: {md(d.label, None)}", "", d.note]
+            f"- Suggested label: {md(d.label, None)}", "", md(d.note, None)]
     return "\n".join(out) + "\n"
 
 

@@ -9,16 +9,15 @@ from typing import Any
 from ..findings import RunResult
 from ..plugins import ReportFormat
 from ..atomic_write import to_bytes
+from ..output.safe_text import csv_text
 from .model import COLUMNS, finding_row, sorted_findings
 
-#: A cell starting with one of these is a formula in Excel, LibreOffice and Google Sheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 
 
 def neutralise(value: str) -> str:
-    """Make a text cell inert in spreadsheets: prefix formula starters with an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Make a text cell inert in spreadsheets (output/safe_text.csv_text: escaped, formula-guarded)."""
+    return csv_text(value)
 
 
 def csv_cell(value: Any) -> str:

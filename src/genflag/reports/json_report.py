@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -10,6 +9,7 @@ from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
 from . import measures
+from ..output.safe_text import json_dumps
 from .model import finding_row, sorted_findings, summarize_run, summarize_timeline
 
 REPORT_SCHEMA = "genflag.report"
@@ -59,4 +59,4 @@ class JsonReport(ReportFormat):
     def render(self, run: RunResult, options: dict[str, Any]) -> str:
         """Return the JSON text."""
         doc = report_document(run, options.get("generated_at"))
-        return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+        return json_dumps(doc, indent=2, default=str) + "\n"

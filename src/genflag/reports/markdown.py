@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import PurePath
 from typing import Any
 
 from ..findings import Finding, RunResult
+from ..output.safe_text import markdown
 from ..plugins import ReportFormat
 from .model import (
     Summary,
@@ -19,20 +19,15 @@ from .model import (
     summarize_run,
     summarize_timeline,
 )
-from .text import plain
 
 NAME_LIMIT = 120
-#: Markdown punctuation that can start emphasis, code, links, tables, HTML or entities.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@$])")
-_AUTOLINK = re.compile(r"(?i)(://|www\.)")
 TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity", "Evidence",
                  "Requires", "Approval", "Consent", "Rule")
 
 
 def md(value: object, limit: int | None = NAME_LIMIT) -> str:
     """Escape text for a Markdown table cell or heading: inert markup, no links, one line."""
-    text = _MD_SPECIAL.sub(r"\\\1", plain(value, limit))
-    return _AUTOLINK.sub(lambda m: m.group(0).replace(":", "\\:").replace(".", "\\."), text)
+    return markdown(value, limit)
 
 
 def table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:

@@ -14,6 +14,7 @@ import opentimelineio as otio
 
 from .. import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
+from ..output.safe_text import display
 
 NAMESPACE = "genflag"
 CLIP_SCHEMA = "genflag.clip"
@@ -139,8 +140,8 @@ def _clip_range(clip: Any) -> otio.opentime.TimeRange:
 
 
 def _one_line(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """A marker comment: one line, unsafe characters escaped visibly (output/safe_text.py), bounded."""
+    return display(text, limit)
 
 
 def genflag_markers(clip: Any) -> list[Any]:
@@ -242,15 +243,26 @@ _COLOR_STATES[str(CLEARED_COLOR)] = "cleared"
 
 
 def flag_state(clip: Any) -> set[tuple[str, str]]:
-    """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers
-    (a record another writer mangled counts for what can be read of it)."""
-    record = oa.get(clip.metadata, NAMESPACE)
-    findings = oa.get(record, "findings")
-    if findings is not None:
-        return {(str(oa.get(f, "rule")), _state(str(oa.get(f, "severity")), str(oa.get(f, "status"))))
-                for f in oa.elements(findings) if oa.is_mapping(f)}
+    """The (rule, severity or 'cleared') pairs genflag flagged on a clip, from its record or its markers."""
+    recorded = recorded_findings(clip)
+    if recorded is not None:
+        return {(str(oa.get(f, "rule", "?")), _state(str(oa.get(f, "severity", "?")), str(oa.get(f, "status", "open"))))
+                for f in recorded}
     return {(str(m.name).split("] ", 1)[-1].strip().lower(), _COLOR_STATES.get(str(m.color).upper(), "?"))
             for m in genflag_markers(clip)}
+
+
+def recorded_findings(clip: Any) -> list[Any] | None:
+    """The findings genflag recorded on a clip, or None when there is no well-formed record (hand-edited
+    metadata such as ``genflag: 2`` or ``{findings: 2.0}`` is not a record; annotate replaces it)."""
+    record = oa.get(clip.metadata, NAMESPACE)
+    if not hasattr(record, "keys") or not oa.has(record, "findings"):
+        return None
+    findings = record["findings"]
+    if not isinstance(findings, (list, tuple, otio._otio.AnyVector)):
+        return None
+    entries = oa.elements(findings)
+    return entries if all(hasattr(entry, "keys") for entry in entries) else None
 
 
 def _same_record(old: dict[str, Any], new: dict[str, Any]) -> bool:

@@ -56,8 +56,9 @@ class SpliceFailed(Exception):
 
 
 def splice_writer(source: SourceFile | None, obj: Any, clips: Mapping[int, Any],
-                  clip_count: int) -> Callable[[str], bool] | None:
-    """A writer for timeline_io.write_timeline that splices ``clips`` into ``source``'s text.
+                  clip_count: int) -> Callable[[BinaryIO], bool] | None:
+    """A writer for timeline_write.write_timeline that splices ``clips`` into ``source``'s text,
+    written to the binary stream it is given.
 
     ``source``: the .otio file ``obj`` was read from with the otio_json adapter, stamped before
     the read (None: no splice). ``clips``: the changed clips by walk number; ``clip_count``: the
@@ -68,15 +69,12 @@ def splice_writer(source: SourceFile | None, obj: Any, clips: Mapping[int, Any],
             or not reads_verbatim() or not writes_verbatim() or os.environ.get(VERSION_FAMILY_VARIABLE):
         return None  # hooks, linkers and a target version change what is read or written
 
-    def write(path: str) -> bool:
+    def write(out: BinaryIO) -> bool:
         try:
-            with open(path, "wb") as out:
-                splice_clips(source, clips, clip_count, out)
+            splice_clips(source, clips, clip_count, out)
             return True
-        except Exception:  # SpliceFailed, or anything unforeseen: a shortcut never fails a write
-            if os.path.lexists(path):
-                os.unlink(path)
-            return False
+        except Exception:  # SpliceFailed, or anything unforeseen: a shortcut never fails a write; the
+            return False  # caller starts the output again, and a disk error shows there (timeline_write.py)
     return write
 
 

@@ -18,7 +18,8 @@ from typing import Any, Callable
 import opentimelineio as otio
 
 from ..errors import UsageError
-from ..timeline_io import adapter_for, write_timeline
+from ..timeline_io import write_timeline
+from ..timeline_write import writer_adapter
 
 ALL = "all"
 
@@ -44,7 +45,7 @@ def add_track_options(parser: argparse.ArgumentParser) -> None:
 
 def track_plan(obj: Any, out: str, wanted: list[str], input_path: str, force: bool = False) -> list[TrackFile] | None:
     """The files to write for an .edl OUT, or None when OUT is written as one file the usual way."""
-    edl = adapter_for(out, None, write=True) == "cmx_3600"
+    edl = writer_adapter(out) == "cmx_3600"
     if wanted and not edl:
         raise UsageError("--track applies to .edl output only")
     if not edl or not isinstance(obj, otio.schema.Timeline):
