@@ -197,7 +197,7 @@ def test_command_line_overrides_configuration(run_cli, show, tmp_path, monkeypat
 @pytest.mark.parametrize("text, message", [
     ("fail_on = 'fatal'\n", "fail_on: 'fatal' is not one of"),
     ("jobs = [\n", "invalid TOML"),
-    ("colour = 1\n", "Additional properties are not allowed"),
+    ("colour = 1\n", "genflag.toml:1:1: error: unknown key 'colour'"),
 ])
 def test_bad_project_config_is_a_located_error(run_cli, show, tmp_path, monkeypatch, text, message) -> None:
     (tmp_path / "genflag.toml").write_text(text)

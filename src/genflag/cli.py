@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, UsageError, program_error
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
@@ -32,10 +32,12 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors on one line with exit code 2."""
+    """argparse that reports usage errors on one line (``genflag: error: ...``) with exit code 2."""
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        from .cli_suggest import with_choice_hint
+        see = f" (see '{self.prog} --help')" if self.prog != "genflag" else ""
+        self.exit(EXIT_USAGE, program_error(with_choice_hint(message) + see) + "\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -58,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run genflag; return the exit code (the console script exits with it)."""
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(argv[0] if argv else None).parse_args(argv)
-        return int(args.run(args))
+        return int(_run(argv))
     except GenflagError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -71,6 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         return _internal_error(exc)
+
+
+def _run(argv: list[str]) -> int:
+    """Parse (with did-you-mean for a mistyped command or option) and run the command."""
+    from .cli_suggest import chosen_parser, unknown_command, unrecognized
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        raise UsageError(unknown_command(argv[0], list(COMMANDS)))
+    parser = build_parser(argv[0] if argv else None)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        chosen = chosen_parser(parser, args)
+        chosen.error(unrecognized(extras, chosen))
+    return int(args.run(args))
 
 
 def _silence_broken_pipe() -> None:

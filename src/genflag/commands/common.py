@@ -90,14 +90,28 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         extra["config"] = merged
     extra.setdefault("config", {})
     extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
+    rules = list(config.get("rules", [])) + list(args.rules)
+    include_default = effective(args, "default_rules", True)[0]
+    _check_configured_rule_ids(config, rules, include_default)
     return CheckOptions(
-        rules=list(config.get("rules", [])) + list(args.rules),
-        include_default_rules=effective(args, "default_rules", True)[0],
+        rules=rules, include_default_rules=include_default,
         adapter=args.adapter, rate=rate, adapter_args=parse_adapter_args(args.adapter_arg),
         probe_media=effective(args, "probe", True)[0], media_roots=roots,
         cache_dir=effective(args, "cache_dir", None)[0], skip_quiet_clips=not getattr(args, "evaluate_all", False),
         severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
         **extra)
+
+
+def _check_configured_rule_ids(config: ProjectConfig, rules: list[str], include_default: bool) -> None:
+    """Rule ids the configuration overrides or disables must exist: every one that does not, with its line."""
+    if not config.get("severity") and not config.get("disable"):
+        return
+    from ..config import rule_id_problems
+    from ..errors import ConfigError, ProblemsError
+    from ..rules.pack import load_pack
+    problems = rule_id_problems(config, load_pack(rules, include_default).rules)
+    if problems:
+        raise ProblemsError(problems, ConfigError)
 
 
 def _root(spec: str) -> tuple[str, str]:
