@@ -24,8 +24,12 @@ TIMELINE_SUFFIXES = tuple(sorted(ADAPTER_BY_SUFFIX))
 
 
 def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write: bool = False) -> str:
-    """Return the adapter name for a path: the explicit one, else by extension."""
+    """Return the adapter name for a path: the explicit one (which must be installed), else by extension."""
     if adapter:
+        from .adapter_names import unknown_adapter
+        problem = unknown_adapter(adapter)
+        if problem:
+            raise TimelineError(problem, str(path))
         return adapter
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in ADAPTER_BY_SUFFIX:
@@ -34,8 +38,8 @@ def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write:
     if suffix in known:
         return otio.adapters.from_filepath(str(path)).name
     kind = "writer" if write else "reader"
-    raise TimelineError(f"no timeline {kind} for extension '.{suffix}' (known: "
-                        f"{', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
+    what = f"no timeline {kind} for extension '.{suffix}'" if suffix else "no file extension to tell the format by"
+    raise TimelineError(f"{what} (known: {', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
 
 
 def read_kwargs(adapter_name: str, rate: float | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -55,8 +59,8 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate
     and, deduplicated, appended to ``notes``.
     """
     path = str(path)
-    name = adapter_for(path, adapter)
     _check_readable(path)
+    name = adapter_for(path, adapter)
     with _captured_adapter_noise(notes if notes is not None else []):
         try:
             return otio.adapters.read_from_file(path, adapter_name=name, **read_kwargs(name, rate, adapter_args))
@@ -99,7 +103,8 @@ def _captured_adapter_noise(notes: list[str]) -> Iterator[None]:
 
 def _check_readable(path: str) -> None:
     if not os.path.exists(path):
-        raise TimelineError("no such file", path)
+        from .input_problems import NO_MATCH, NO_SUCH_FILE
+        raise TimelineError(NO_MATCH if set("*?[") & set(os.path.basename(path)) else NO_SUCH_FILE, path)
     if os.path.isdir(path) and not path.endswith(".otiod"):
         raise TimelineError("is a directory, not a timeline", path)
     if not os.access(path, os.R_OK):

@@ -24,7 +24,9 @@ from .common import (
     exit_code,
     fail_on,
     jobs_option,
+    set_output_fail_level,
 )
+from .hints import print_hints
 from .progress import progress_reporter
 
 
@@ -61,8 +63,10 @@ def run(args: argparse.Namespace) -> int:
     result = _check(args, selected, options, jobs)
     result.shard = shard
     apply_consent_registry(args, result)
+    level = fail_on(args, "error")
+    set_output_fail_level(output, level)
     _emit(output, result, args)
-    return exit_code(result, fail_on(args, "error"))
+    return exit_code(result, level)
 
 
 def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[str, Any] | None]:
@@ -95,6 +99,7 @@ def _emit(output: Any, result: RunResult, args: argparse.Namespace) -> None:
         sys.stdout.flush()
     for message in result.errors:
         print(message, file=sys.stderr)
+    print_hints(result)
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{timeline.path}: warning: {warning}", file=sys.stderr)

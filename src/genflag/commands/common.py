@@ -78,6 +78,11 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     """Build CheckOptions from parsed arguments and the project configuration."""
     config = project_config(args)
     roots = [_root(spec) for spec in args.media_root] + list(config.get("media_roots", {}).items())
+    if args.adapter:
+        from ..adapter_names import unknown_adapter
+        problem = unknown_adapter(args.adapter)
+        if problem:
+            raise UsageError(f"--adapter: {problem}")
     rate = effective(args, "rate", None)[0]
     if rate is not None and not (0 < float(rate) < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {rate:g}")
@@ -137,6 +142,12 @@ def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[
             value = raw
         out[key] = value if isinstance(value, (str, int, float, bool)) else raw
     return out
+
+
+def set_output_fail_level(output: Any, level: str) -> None:
+    """Tell an output format that marks failures (JUnit) which level makes the exit code 1."""
+    if hasattr(output, "fail_on"):
+        output.fail_on = level
 
 
 def fail_on(args: argparse.Namespace, default: str) -> str:

@@ -7,8 +7,9 @@ import sys
 from typing import Any
 
 from ..atomic_write import write_atomic
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, EXIT_USAGE
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
+from .hints import print_hints
 from ..reports.source import add_source_arguments, load_source
 
 
@@ -17,7 +18,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "credits", help="credit lines and audience disclosure for generative AI use",
         description="Group generative AI use by tool and vendor into credit lines, with shot counts and "
-                    "screen time, and summarise what an audience disclosure must cover.")
+                    "screen time, and summarise what an audience disclosure must cover. Exit codes: 0 written "
+                    "(findings do not change it), 2 usage error or a timeline that could not be read.")
     add_source_arguments(parser)
     group = parser.add_argument_group("credits")
     group.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
@@ -36,9 +38,14 @@ def studio_templates(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the credits."""
-    text = RENDERERS[args.format](load_source(args).run, studio_templates(args))
+    run = load_source(args).run
+    text = RENDERERS[args.format](run, studio_templates(args))
     if args.output:
         write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
+        sys.stdout.flush()
+    for error in run.errors:
+        print(error, file=sys.stderr)
+    print_hints(run)
+    return EXIT_USAGE if run.errors else EXIT_OK

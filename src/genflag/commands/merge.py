@@ -13,7 +13,7 @@ from ..errors import GenflagError, UsageError
 from ..findings import RunResult, TimelineResult
 from ..plugins import registry
 from ..schemas_util import validator
-from .common import FAIL_ON, exit_code
+from .common import FAIL_ON, exit_code, set_output_fail_level
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         output = registry.get("output", args.format)()
     except (KeyError, ImportError) as exc:
         raise UsageError(str(exc).strip('"')) from None
+    set_output_fail_level(output, args.fail_on)
     buffer = io.StringIO()
     output.render(merged, buffer)
     if args.output:

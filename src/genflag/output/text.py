@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..findings import Finding, RunResult
+from ..input_problems import problem_words
 from ..plugins import OutputFormat
 from .safe_text import one_line
 
@@ -24,13 +25,14 @@ def format_finding(finding: Finding) -> str:
 
 
 def format_summary(run: RunResult) -> str:
-    """Render the run's totals on one line."""
+    """Render the run's totals on one line: findings by severity, timelines read and clips, inputs not read
+    by why (missing, matched no file, unreadable), time."""
     s = run.summary()
     sev = s["by_severity"]
+    read = sum(1 for result in run.results if not result.errors)
     return (f"{s['findings']} finding(s): {sev['error']} error, {sev['warning']} warning, {sev['info']} info, "
-            f"{sev['cleared']} cleared; {s['timelines']} timeline(s), {s['clips']} clip(s), "
-            f"{s['errors']} unreadable; {s['elapsed_seconds']:.2f}s"
-            + (" (interrupted)" if s["interrupted"] else ""))
+            f"{sev['cleared']} cleared; {read} timeline(s), {s['clips']} clip(s){problem_words(run.errors)}; "
+            f"{s['elapsed_seconds']:.2f}s" + (" (interrupted)" if s["interrupted"] else ""))
 
 
 class TextOutput(OutputFormat):
