@@ -33,7 +33,10 @@ from .progress import progress_reporter
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the check subcommand."""
     parser = subparsers.add_parser("check", help="check timelines for generative-AI clips",
-                                   description="Check timelines (files, folders, globs) and print findings.")
+                                   description="Check timelines (files, folders, globs) and print findings. "
+                                   "Exit codes: 0 no open finding at or above --fail-on, 1 there are, 2 usage, "
+                                   "rule or configuration error or a timeline that could not be read (the others "
+                                   "are still checked), 130 interrupted.")
     parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
     add_check_options(parser)
     out = parser.add_argument_group("output")

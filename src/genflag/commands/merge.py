@@ -18,7 +18,9 @@ from .common import FAIL_ON, exit_code, set_output_fail_level
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the merge subcommand."""
-    parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`")
+    parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`",
+                                   description="Combine the JSON results of `genflag check --shard I/N` runs into "
+                                   "what one run over everything gives. Exit codes as for check.")
     parser.add_argument("parts", nargs="+", metavar="PART")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the merged result here (default: stdout)")
     parser.add_argument("--format", default="json", help="output format of the merged result (default: json)")

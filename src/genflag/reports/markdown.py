@@ -22,8 +22,11 @@ from .model import (
 from .text import plain
 
 NAME_LIMIT = 120
-#: Markdown punctuation that can start emphasis, code, links, tables, HTML or entities.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@$])")
+#: Markdown punctuation that can start emphasis, code, links, tables, HTML, entities, strike-through, math,
+#: mentions or issue references wherever it stands. Characters that only mean something at the start of a
+#: line (+, -, digits) or after one escaped here (! and ( after [) stay as they are; md() output never starts a
+#: line. An underscore only delimits emphasis next to a non-alphanumeric character, so snake_case stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]#|~<>&@$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 TABLE_COLUMNS = ("Record in", "Record out", "Shot", "Track", "Tool", "Category", "Severity",
                  "Requires", "Approval", "Consent", "Rule")
