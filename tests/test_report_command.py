@@ -111,7 +111,7 @@ def test_from_json_renders_a_saved_check(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     args = parse("report", "--from-json", saved, "-o", out)
     assert args.run(args) == 2  # the saved run has a timeline that could not be read; the report is written
-    assert "EP102\\_empty.otio" in out.read_text(encoding="utf-8")
+    assert "EP102_empty.otio" in out.read_text(encoding="utf-8")
 
 
 def test_bad_saved_check_is_a_located_error(tmp_path: Path) -> None:
