@@ -1,4 +1,4 @@
-"""C2PA probe: own signed fixtures, sidecars, manifest-store facts, the shared corpus, no network."""
+"""C2PA probe: own signed fixtures, sidecars, manifest-store facts, the vendored corpus, no network."""
 
 from __future__ import annotations
 
