@@ -14,6 +14,8 @@ from ..findings import RunResult
 from ..inputs import expand_inputs
 from ..pipeline import Checker
 from ..plugins import registry
+from .common import set_output_fail_level
+from .hints import print_hints
 from .common import (
     FAIL_ON,
     add_check_options,
@@ -24,9 +26,7 @@ from .common import (
     exit_code,
     fail_on,
     jobs_option,
-    set_output_fail_level,
 )
-from .hints import print_hints
 from .progress import progress_reporter
 
 
@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     level = fail_on(args, "error")
     set_output_fail_level(output, level)
     _emit(output, result, args)
+    print_hints(result)
     return exit_code(result, level)
 
 
@@ -102,7 +103,6 @@ def _emit(output: Any, result: RunResult, args: argparse.Namespace) -> None:
         sys.stdout.flush()
     for message in result.errors:
         print(message, file=sys.stderr)
-    print_hints(result)
     for timeline in result.results:
         for warning in timeline.warnings:
             print(f"{timeline.path}: warning: {warning}", file=sys.stderr)

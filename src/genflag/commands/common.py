@@ -78,11 +78,7 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     """Build CheckOptions from parsed arguments and the project configuration."""
     config = project_config(args)
     roots = [_root(spec) for spec in args.media_root] + list(config.get("media_roots", {}).items())
-    if args.adapter:
-        from ..adapter_names import unknown_adapter
-        problem = unknown_adapter(args.adapter)
-        if problem:
-            raise UsageError(f"--adapter: {problem}")
+    _check_adapter_and_rule_ids(args, config)
     rate = effective(args, "rate", None)[0]
     if rate is not None and not (0 < float(rate) < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {rate:g}")
@@ -95,28 +91,14 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
         extra["config"] = merged
     extra.setdefault("config", {})
     extra["config"] = {**{k: v for k, v in config.values.items()}, **extra["config"]}
-    rules = list(config.get("rules", [])) + list(args.rules)
-    include_default = effective(args, "default_rules", True)[0]
-    _check_configured_rule_ids(config, rules, include_default)
     return CheckOptions(
-        rules=rules, include_default_rules=include_default,
+        rules=list(config.get("rules", [])) + list(args.rules),
+        include_default_rules=effective(args, "default_rules", True)[0],
         adapter=args.adapter, rate=rate, adapter_args=parse_adapter_args(args.adapter_arg),
         probe_media=effective(args, "probe", True)[0], media_roots=roots,
         cache_dir=effective(args, "cache_dir", None)[0], skip_quiet_clips=not getattr(args, "evaluate_all", False),
         severity_overrides=dict(config.get("severity", {})), disabled_rules=list(config.get("disable", [])),
         **extra)
-
-
-def _check_configured_rule_ids(config: ProjectConfig, rules: list[str], include_default: bool) -> None:
-    """Rule ids the configuration overrides or disables must exist: every one that does not, with its line."""
-    if not config.get("severity") and not config.get("disable"):
-        return
-    from ..config import rule_id_problems
-    from ..errors import ConfigError, ProblemsError
-    from ..rules.pack import load_pack
-    problems = rule_id_problems(config, load_pack(rules, include_default).rules)
-    if problems:
-        raise ProblemsError(problems, ConfigError)
 
 
 def _root(spec: str) -> tuple[str, str]:
@@ -142,6 +124,25 @@ def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[
             value = raw
         out[key] = value if isinstance(value, (str, int, float, bool)) else raw
     return out
+
+
+def _check_adapter_and_rule_ids(args: argparse.Namespace, config: ProjectConfig) -> None:
+    """--adapter must name an installed adapter, and the rule ids the configuration overrides or
+    disables must exist: every one that does not is reported with its line."""
+    if args.adapter:
+        from ..adapter_names import unknown_adapter
+        problem = unknown_adapter(args.adapter)
+        if problem:
+            raise UsageError(f"--adapter: {problem}")
+    if not config.get("severity") and not config.get("disable"):
+        return
+    from ..config import rule_id_problems
+    from ..errors import ConfigError, ProblemsError
+    from ..rules.pack import load_pack
+    rules = list(config.get("rules", [])) + list(args.rules)
+    problems = rule_id_problems(config, load_pack(rules, effective(args, "default_rules", True)[0]).rules)
+    if problems:
+        raise ProblemsError(problems, ConfigError)
 
 
 def set_output_fail_level(output: Any, level: str) -> None:
