@@ -30,8 +30,9 @@ def format_summary(run: RunResult) -> str:
     s = run.summary()
     sev = s["by_severity"]
     read = sum(1 for result in run.results if not result.errors)
+    problems = problem_words(e for r in run.results if not getattr(r, "not_checked", False) for e in r.errors)
     return (f"{s['findings']} finding(s): {sev['error']} error, {sev['warning']} warning, {sev['info']} info, "
-            f"{sev['cleared']} cleared; {read} timeline(s), {s['clips']} clip(s){problem_words(run.errors)}; "
+            f"{sev['cleared']} cleared; {read} timeline(s), {s['clips']} clip(s){problems}; "
             f"{s['elapsed_seconds']:.2f}s" + (" (interrupted)" if s["interrupted"] else ""))
 
 
