@@ -1,6 +1,11 @@
 """Build examples/demo_cut.otio and examples/demo_cut.edl: a short cut with generative and clean clips.
 
-Run `python examples/make_demo.py` to regenerate (the files are committed).
+Most clips are flagged by what the timeline says (names, metadata, markers, effects). Three clips have
+neutral names and point at real public test media in examples/media/ (sources and licences in
+examples/media/SOURCES.md) through paths relative to the cut's folder, so their flags come from the media
+itself: C2PA Content Credentials with an IPTC digital source type, ComfyUI and Automatic1111 PNG text.
+
+Run `python examples/make_demo.py` to regenerate (the files are committed; a test keeps them equal).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import opentimelineio as otio
 
 RATE = 24.0
 HERE = Path(__file__).resolve().parent
+#: Demo media, relative to the cut's folder (genflag resolves relative paths from the timeline file's folder).
+MEDIA = "media"
 
 
 def _range(start: int, duration: int) -> otio.opentime.TimeRange:
@@ -41,6 +48,9 @@ def video_track() -> otio.schema.Track:
         clip("SH010_plate_v003", "/show/plates/SH010/SH010_plate_v003.mov", 96),
         clip("SH020_collapse_comp_v002", "/show/vfx/SH020/runway/Gen-4_SH020_building_collapse_v002.mp4", 120,
              metadata={"studio": {"vendor": "in-house", "note": "building collapse generated with Runway Gen-4"}}),
+        clip("SH030_crowd_comp_v001", f"{MEDIA}/sh030_crowd_comp_v001.jpg", 48),  # Content Credentials
+        clip("SH040_city_matte_v002", f"{MEDIA}/sh040_city_matte_v002.png", 48),  # ComfyUI workflow text
+        clip("SH045_poster_insert_v001", f"{MEDIA}/sh045_poster_insert_v001.png", 24),  # Automatic1111 text
         clip("SH050_airport_runway_plate_v001", "/show/plates/SH050/SH050_airport_runway_plate_v001.mov", 72),
         clip("SH060_skyline_matte_v004", "/show/art/midjourney/SH060_skyline_v004.png", 48),
         clip("SH070_hero_deage_v002", "/show/vfx/SH070/SH070_hero_deage_v002.mov", 96,

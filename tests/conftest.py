@@ -1,16 +1,14 @@
-"""Shared fixtures: the public corpus (../shared), the demo cut, rule files, in-process CLI runs."""
+"""Shared fixtures: the demo cut, rule files, in-process CLI runs; the vendored public corpus (tests/corpus.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from genflag.cli import main as cli_main
+from tests.corpus import CORPUS, corpus_dir, corpus_file, corpus_index  # noqa: F401  (re-exported)
 
 try:  # hypothesis profiles for tests/test_fuzz.py (ci by default, GENFLAG_FUZZ=long on demand)
     import tests.fuzz_profiles  # noqa: F401
@@ -18,8 +16,6 @@ except ImportError:  # hypothesis not installed: test_fuzz.py skips
     pass
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("GENFLAG_SHARED", REPO.parent / "shared"))
-CORPUS = SHARED / "corpus"
 EXAMPLES = REPO / "examples"
 DEMO = EXAMPLES / "demo_cut.otio"
 
@@ -28,14 +24,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that fork this process first: later tests (a Dask cluster, a tracker server)
     leave threads behind, and a process with threads does not fork (isolation.can_fork)."""
     items.sort(key=lambda item: item.get_closest_marker("needs_fork") is None)
-
-
-def corpus_dir(kind: str) -> Path:
-    """Return ../shared/corpus/<kind>, or skip the test with the reason."""
-    folder = CORPUS / kind
-    if not (folder / "INDEX.tsv").exists():
-        pytest.skip(f"public corpus not present at {folder} (clone without ../shared)")
-    return folder
 
 
 def generated_cut(folder: Path, total: int = 600, seed: int = 5) -> Path:
@@ -54,12 +42,6 @@ def generated_cut(folder: Path, total: int = 600, seed: int = 5) -> Path:
     path = folder / f"cut-{total}.otio"
     otio.adapters.write_to_file(timeline, str(path))
     return path
-
-
-def corpus_index(kind: str) -> list[dict[str, str]]:
-    """Rows of ../shared/corpus/<kind>/INDEX.tsv."""
-    text = (corpus_dir(kind) / "INDEX.tsv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text), delimiter="\t"))
 
 
 @dataclass

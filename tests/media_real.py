@@ -56,7 +56,7 @@ class Outcome:
 def rows(label: str | None = None) -> list[Row]:
     """INDEX.tsv rows (of one label)."""
     with open(MEDIA_REAL / "INDEX.tsv", encoding="utf-8", newline="") as handle:
-        found = [Row(r["file"], r["label"], r["tool"], r["vendor"], r["evidence"], r["copy"])
+        found = [Row(r["path"], r["label"], r["tool"], r["vendor"], r["evidence"], r["copy"])
                  for r in csv.DictReader(handle, delimiter="\t")]
     return [r for r in found if label is None or r.label == label]
 

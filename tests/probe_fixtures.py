@@ -10,15 +10,13 @@ from typing import Any
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "media"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
 
 def corpus() -> Path:
-    """Return the shared media corpus, skipping the test when it is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared media corpus not found at {CORPUS}")
-    return CORPUS
+    """Return the vendored media corpus (tests/data/corpus/media); skip, or fail under CI, when it is absent."""
+    from tests.corpus import corpus_dir
+    return corpus_dir("media")
 
 
 def tiny_jpeg(color: tuple[int, int, int] = (200, 30, 30), **save: Any) -> bytes:

@@ -234,7 +234,6 @@ def test_timeline_of_bal_references_is_flagged_from_manager_traits_alone(
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "assets"
-SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "media"
 
 
 def test_example_library_points_at_files_that_exist_and_flags_the_demo_timeline() -> None:
@@ -254,9 +253,9 @@ def test_example_library_points_at_files_that_exist_and_flags_the_demo_timeline(
         assert path.is_file() and path.is_relative_to(EXAMPLES), path
 
 
-@pytest.mark.skipif(not SHARED_MEDIA.is_dir(), reason="shared corpus (../shared/corpus/media) is not present")
 def test_resolved_location_of_a_real_corpus_file_becomes_its_media_path(tmp_path: Path) -> None:
-    firefly = SHARED_MEDIA / "c2pa-js-legacy" / "firefly-1.jpg"
+    from tests.corpus import corpus_file
+    firefly = corpus_file("media", "c2pa-js-legacy/firefly-1.jpg")
     library = {"entities": {"still": {"versions": [{"traits": {
         "openassetio-mediacreation:content.LocatableContent": {"location": firefly.as_uri()}}}]}}}
     (tmp_path / "library.json").write_text(json.dumps(library), encoding="utf-8")

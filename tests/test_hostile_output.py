@@ -88,8 +88,8 @@ def test_junit_is_valid_xml_with_every_name_escaped(run_cli, hostile) -> None:  
     result = run_checked(run_cli, hostile, "check", hostile["cut"], "--format", "junit", "--jobs", "1")
     assert_terminal_safe(result.out)
     suite = ET.fromstring(result.out)
-    case = suite.find("testcase")
-    assert case is not None and case.get("name", "").startswith(f"{hostile['folder']}/cut\\u001b")
+    case = suite.find("testsuite/testcase")
+    assert case is not None and case.get("classname", "").startswith(f"{hostile['folder']}/cut\\u001b")
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

@@ -105,7 +105,7 @@ def test_every_state_has_a_colour_and_severities_differ(module) -> None:  # type
 def test_two_findings_on_one_clip_get_their_own_frames(demo_markers: dict[str, str]) -> None:
     rows = read_avid(demo_markers["avid"])
     deage = sorted(r["position"] for r in rows if "SH070_hero_deage_v002" in r["comment"])
-    assert deage == ["01:00:14:00", "01:00:14:01"]
+    assert deage == ["01:00:19:00", "01:00:19:01"]
     shared = [r for r in rows if r["position"] == "01:00:04:00"]  # Runway on V1, Sora previs on V2: both stay
     assert {r["track"] for r in shared} == {"V1", "V2"}
     _, markers = read_resolve(demo_markers["resolve"])

@@ -1,4 +1,4 @@
-"""C2PA probe: own signed fixtures, sidecars, manifest-store facts, the shared corpus, no network."""
+"""C2PA probe: own signed fixtures, sidecars, manifest-store facts, the vendored corpus, no network."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ AI_FILES = {
     "c2pa-js-legacy/composite-dst.jpg": "iptc", "c2pa-js-legacy/firefly-1.jpg": "ai_assertion",
     "c2pa-js-legacy/gen-fill.jpg": "iptc", "c2pa-js-legacy/genai-actions-v2.jpg": "iptc",
     "c2pa-js-legacy/sample.pdf": "iptc", "c2pa-node/ingredient-with-data-types.jpg": "iptc",
-    "c2pa-python/pdf-file.pdf": "iptc", "c2pa-rs/ocsp.jpg": "iptc",
+    "c2pa-rs/ocsp.jpg": "iptc",
     "sd-parsers/AUTOMATIC1111/automatic1111_cropped.jpg": "Automatic1111",
     "sd-parsers/AUTOMATIC1111/automatic1111_cropped.png": "Automatic1111",
     "sd-parsers/AUTOMATIC1111/automatic1111_stealth.png": "Automatic1111",
@@ -158,7 +158,7 @@ AI_FILES = {
 }
 TRAPS = ["c2pa-rs/C.jpg", "c2pa-rs/C_with_CAWG_data.jpg", "c2pa-rs/E-sig-CA.jpg", "c2pa-rs/XCA.jpg",
          "c2pa-rs/dashinit.mp4", "c2pa-rs/cloud.jpg", "c2pa-rs/no_manifest.jpg", "c2pa-rs/CA.jpg",
-         "c2pa-rs/video1.mp4", "c2pa-js-legacy/c2pa-actions-1.2.png", "c2pa-python/sample1_signed.wav"]
+         "c2pa-js-legacy/c2pa-actions-1.2.png"]
 
 
 def looks_generative(facts: dict) -> bool:

@@ -39,8 +39,10 @@ def test_when_text_format_then_facts_listed_media_first(comfy_png: Path, capsys:
 
 def test_when_json_format_then_parseable(comfy_png: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = parse(str(comfy_png), str(tmp_path / "missing.exr"), "--format", "json", "--cache-dir", str(tmp_path / "c"))
-    assert args.run(args) == 0
-    document = json.loads(capsys.readouterr().out)
+    assert args.run(args) == 2  # one file is missing: its facts are still in the document
+    captured = capsys.readouterr()
+    assert captured.err == f"{tmp_path / 'missing.exr'}: error: no such file\n"
+    document = json.loads(captured.out)
     assert document["media"][0]["facts"]["png.generator"] == "ComfyUI"
     assert document["media"][1]["facts"]["media.missing"] is True
     assert document["warnings"] == []

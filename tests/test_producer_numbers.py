@@ -24,7 +24,7 @@ def test_temp_track_material_is_not_in_the_audience_disclosure_or_the_credits(ru
     disclosure = document["disclosure"]
     assert "music" not in disclosure["contents"]  # the Suno cue exists only on the temp music track
     assert "Suno" not in result.out and "Sora" not in result.out  # temp music and previs
-    assert disclosure["shots"] == 6 and disclosure["screen_time"] == "0:00:17.5"
+    assert disclosure["shots"] == 9 and disclosure["screen_time"] == "0:00:23.5"
     assert disclosure["timelines"][0]["first_record_in"] == "01:00:04:00"  # not the temp cue at 01:00:00:00
 
 
@@ -38,8 +38,8 @@ def test_the_html_report_and_the_credits_give_the_same_screen_time_for_the_demo_
     assert f"<b>{credits}</b><span>AI screen time</span>" in html.read_text(encoding="utf-8")
     assert f"| AI screen time: disclosed, overlaps counted once, temp excluded | {credits} |" in markdown.read_text()
     total = json.loads(report.read_text())["total"]
-    assert total["disclosed_seconds"] == pytest.approx(17.5)
-    assert total["screen_seconds"] == pytest.approx(26.0)  # every finding, temp included, overlaps once: not 48
+    assert total["disclosed_seconds"] == pytest.approx(23.5)
+    assert total["screen_seconds"] == pytest.approx(31.0)  # every finding, temp included, overlaps once: the cut
 
 
 def test_consent_never_checked_is_shown_as_not_checked_never_as_zero(run_cli, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.markdown import NAME_LIMIT, md, render_markdown
 from tests import report_samples as samples
@@ -59,7 +61,7 @@ def test_long_names_are_cut() -> None:
 def test_sections_per_timeline_and_a_total() -> None:
     text = report()
     assert "## Total" in text
-    assert "## EP101\\_cut.otio" in text and "## EP102\\_empty.otio" in text
+    assert "## EP101_cut.otio" in text and "## EP102_empty.otio" in text  # snake_case cannot start emphasis
     assert "No flagged clips." in text
     assert text.startswith("# Generative AI report: EP101 \\| review")
 
@@ -68,7 +70,7 @@ def test_single_timeline_has_a_summary_not_a_total() -> None:
     run = RunResult(results=[TimelineResult(path="a.otio", findings=[samples.finding()], clips=3)])
     text = render_markdown(run)
     assert "## Summary" in text and "## Total" not in text
-    assert "| 01:00:00:00 | 01:00:02:00 | SH010\\_runway\\_v001 | V1 | Runway Gen-4 |" in text
+    assert "| 01:00:00:00 | 01:00:02:00 | SH010_runway_v001 | V1 | Runway Gen-4 |" in text
 
 
 def test_rule_packs_are_named_from_either_shape() -> None:
@@ -78,3 +80,13 @@ def test_rule_packs_are_named_from_either_shape() -> None:
     assert pack_label({"id": "genflag.default", "version": "1"}) == "genflag.default 1"
     assert pack_label({}) == "(unnamed)"
     assert "rule pack genflag.default 1;" in report()
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("2026-12-03T04:01:54+00:00", "2026-12-03T04:01:54+00:00"),  # + only starts a list at a line start
+    ("likeness.de_aging (v2)!", "likeness.de_aging (v2)!"),
+    ("_x_ *y* [l](u) <b> a|b ~s~ @bob #12 $m$ &amp;", "\\_x\\_ \\*y\\* \\[l\\](u) \\<b\\> a\\|b \\~s\\~ \\@bob \\#12 \\$m\\$ \\&amp;"),
+    ("__init__", "\\_\\_init\\_\\_"),
+])
+def test_markdown_escapes_only_what_can_act_as_markup(text: str, escaped: str) -> None:
+    assert md(text) == escaped

@@ -102,7 +102,7 @@ def test_csv_keeps_inner_text_exactly(raw: str) -> None:
 
 @pytest.mark.parametrize("raw,shown", [
     ("*bold* _it_", "\\*bold\\* \\_it\\_"), ("a|b", "a\\|b"), ("<script>", "\\<script\\>"),
-    ("[x](http://evil)", "\\[x\\]\\(http\\://evil\\)"), ("www.evil.com", "www\\.evil.com"),
+    ("[x](http://evil)", "\\[x\\](http\\://evil)"), ("www.evil.com", "www\\.evil.com"),
     ("a\x1bb", "a\\\\u001bb"), ("a\nb", "a\\\\u000ab"), ("  two  spaces ", "two spaces"),
 ])
 def test_markdown(raw: str, shown: str) -> None:

@@ -13,7 +13,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, ProblemsError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, ProblemsError, UsageError, program_error
 from .output.safe_text import terminal
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
@@ -33,10 +33,12 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors on one line with exit code 2."""
+    """argparse that reports usage errors on one line (``genflag: error: ...``) with exit code 2."""
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {terminal(message, 1000)}\n")
+        from .cli_suggest import with_choice_hint
+        see = f" (see '{self.prog} --help')" if self.prog != "genflag" else ""
+        self.exit(EXIT_USAGE, program_error(terminal(with_choice_hint(message) + see, 1000)) + "\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -59,8 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run genflag; return the exit code (the console script exits with it)."""
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(argv[0] if argv else None).parse_args(argv)
-        return int(args.run(args))
+        return int(_run(argv))
     except GenflagError as exc:
         print(error_text(exc), file=sys.stderr)
         return exc.exit_code
@@ -80,6 +81,19 @@ def error_text(exc: GenflagError) -> str:
     if isinstance(exc, ProblemsError):
         return "\n".join(terminal(problem, 2000) for problem in exc.problems)
     return terminal(exc, 2000)
+
+
+def _run(argv: list[str]) -> int:
+    """Parse (with did-you-mean for a mistyped command or option) and run the command."""
+    from .cli_suggest import chosen_parser, unknown_command, unrecognized
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        raise UsageError(unknown_command(argv[0], list(COMMANDS)))
+    parser = build_parser(argv[0] if argv else None)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        chosen = chosen_parser(parser, args)
+        chosen.error(unrecognized(extras, chosen))
+    return int(args.run(args))
 
 
 def _silence_broken_pipe() -> None:

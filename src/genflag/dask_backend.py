@@ -65,11 +65,23 @@ def dask_check_many(paths: list[str], options: CheckOptions) -> list[dict[str, A
     return [checker.check_path(path).to_dict() for path in paths]
 
 
-def _client(address: str) -> Any:
+def require_distributed() -> None:
+    """Raise a usage error with the install command when dask.distributed (the ``dask`` extra) is missing."""
     try:
-        from distributed import Client
+        import distributed  # noqa: F401
     except ImportError:
-        raise UsageError("--scheduler needs dask.distributed: pip install 'genflag[dask]'") from None
+        from .install_hint import extra_install_command
+        raise UsageError("--scheduler needs dask.distributed, which is not installed: install genflag's dask "
+                         f"extra: {extra_install_command('dask')}") from None
+
+
+def _client(address: str) -> Any:
+    from distributed import Client
+
+    from .scheduler_probe import unreachable_reason
+    reason = unreachable_reason(address)
+    if reason:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {reason}")
     try:
         return Client(address, set_as_default=False, timeout="10s")
     except (OSError, TimeoutError) as exc:
@@ -79,6 +91,7 @@ def _client(address: str) -> Any:
 def check_on_dask(paths: Sequence[str], options: CheckOptions, address: str,
                   progress: Progress | None = None) -> RunResult:
     """Check timelines on the cluster at ``address``; results in input order."""
+    require_distributed()
     from distributed import as_completed
     local = Checker(options)  # validates rules here, so a broken rule file fails before any task
     run = RunResult(rule_pack=local.pack.describe(), checked_at=local.checked_at)

@@ -1,4 +1,8 @@
-"""Error types that carry an exit code and a location, and the exit codes."""
+"""Error types that carry an exit code and a location, and the exit codes.
+
+Every error line has one of two shapes: ``genflag: error: MESSAGE`` when no file is at fault, and
+``PATH[:LINE[:COL]]: error: MESSAGE`` when one is (the shape compilers and linters use).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,13 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+#: The prefix of an error that names no file.
+PROGRAM_PREFIX = "genflag: error: "
+
+
+def program_error(message: str) -> str:
+    """Format an error line that names no file: ``genflag: error: MESSAGE``."""
+    return f"{PROGRAM_PREFIX}{message}"
 
 
 class GenflagError(Exception):
@@ -19,7 +30,7 @@ class GenflagError(Exception):
         self.location = location
 
     def __str__(self) -> str:
-        return f"{self.location}: error: {self.message}" if self.location else f"error: {self.message}"
+        return f"{self.location}: error: {self.message}" if self.location else program_error(self.message)
 
 
 class UsageError(GenflagError):

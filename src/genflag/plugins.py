@@ -35,6 +35,7 @@ __all__ = [
     "registry", "PluginRegistry", "ApprovalSource", "ApprovalSourceError", "fingerprint_media",
 ]
 
+NO_PLUGINS_VAR = "GENFLAG_NO_PLUGINS"
 KIND_GROUPS = {
     "collector": "genflag.collectors", "probe": "genflag.probes", "output": "genflag.outputs",
     "report": "genflag.reports", "writer": "genflag.writers", "rulepack": "genflag.rulepacks",
@@ -237,8 +238,10 @@ class PluginRegistry:
         self._discover()
         entry = self._entries.get((kind, name))
         if entry is None:
-            known = ", ".join(e.name for e in self.entries(kind)) or "none"
-            raise KeyError(f"no {kind} plugin named {name!r} (installed: {known})")
+            from .cli_suggest import did_you_mean
+            names = [e.name for e in self.entries(kind)]
+            raise KeyError(f"no {kind} plugin named {name!r}{did_you_mean(name, names)} "
+                           f"(installed: {', '.join(names) or 'none'}){plugins_hidden_note()}")
         loaded = entry.load()
         if loaded is None:
             raise ImportError(f"{kind} plugin {name!r} failed to load: {entry.error}")
@@ -258,13 +261,24 @@ class PluginRegistry:
         self._discovered = True
         from . import builtins
         builtins.register(self)
-        if os.environ.get("GENFLAG_NO_PLUGINS", "").strip() not in ("", "0"):
+        if plugins_hidden():
             return
         groups = _entry_points(set(KIND_GROUPS.values()))
         for kind, group in KIND_GROUPS.items():
             for ep in groups.get(group, []):
                 dist = getattr(getattr(ep, "dist", None), "name", "?")
                 self.register(kind, ep.name, ep.load, origin=f"entry point {group} ({dist})")
+
+
+def plugins_hidden() -> bool:
+    """True when GENFLAG_NO_PLUGINS asks to ignore third-party plugins (built-ins only)."""
+    return os.environ.get(NO_PLUGINS_VAR, "").strip() not in ("", "0")
+
+
+def plugins_hidden_note() -> str:
+    """A note to add where a missing plugin may be explained by GENFLAG_NO_PLUGINS ("" when it is unset)."""
+    return (f"; {NO_PLUGINS_VAR} is set, so installed plugins are ignored (unset it to load them)"
+            if plugins_hidden() else "")
 
 
 def _entry_points(groups: set[str]) -> dict[str, list[Any]]:

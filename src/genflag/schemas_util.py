@@ -54,6 +54,11 @@ def schema_problems(doc: LocatedYaml, schema_name: str,
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
+def explain(error: "ValidationError") -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Turn one validation error into (value path, "where: message") pairs, with did-you-mean for unknown keys."""
+    return _explain(error)
+
+
 def _explain(error: "ValidationError") -> Iterator[tuple[tuple[Any, ...], str]]:
     path = tuple(error.absolute_path)
     where = breadcrumb(path)

@@ -26,8 +26,12 @@ TIMELINE_SUFFIXES = tuple(sorted(ADAPTER_BY_SUFFIX))
 
 
 def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write: bool = False) -> str:
-    """Return the adapter name for a path: the explicit one, else by extension."""
+    """Return the adapter name for a path: the explicit one (which must be installed), else by extension."""
     if adapter:
+        from .adapter_names import unknown_adapter
+        problem = unknown_adapter(adapter)
+        if problem:
+            raise TimelineError(problem, str(path))
         return adapter
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in ADAPTER_BY_SUFFIX:
@@ -36,8 +40,8 @@ def adapter_for(path: str | os.PathLike[str], adapter: str | None = None, write:
     if suffix in known:
         return otio.adapters.from_filepath(str(path)).name
     kind = "writer" if write else "reader"
-    raise TimelineError(f"no timeline {kind} for extension '.{suffix}' (known: "
-                        f"{', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
+    what = f"no timeline {kind} for extension '.{suffix}'" if suffix else "no file extension to tell the format by"
+    raise TimelineError(f"{what} (known: {', '.join('.' + s for s in sorted(known))}); use --adapter", str(path))
 
 
 def read_kwargs(adapter_name: str, rate: float | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -57,8 +61,8 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate
     and, deduplicated, appended to ``notes``.
     """
     path = str(path)
-    name = adapter_for(path, adapter)
     _check_readable(path)
+    name = adapter_for(path, adapter)
     with _captured_adapter_noise(notes if notes is not None else []):
         try:
             with adapter_path(path) as readable:  # a name that is not UTF-8 (fs_names.py)
@@ -111,7 +115,8 @@ def _check_readable(path: str) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise TimelineError("no such file", path) from None
+        from .input_problems import NO_MATCH, NO_SUCH_FILE
+        raise TimelineError(NO_MATCH if set("*?[") & set(os.path.basename(path)) else NO_SUCH_FILE, path) from None
     except (OSError, ValueError) as exc:
         raise TimelineError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
     if stat.S_ISDIR(mode):

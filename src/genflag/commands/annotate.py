@@ -40,7 +40,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register annotate and strip."""
     annotate = subparsers.add_parser("annotate", help="write flags into a timeline as metadata and markers",
                                      description="Check a timeline and write each finding onto its clip. "
-                                     "The output format follows OUT's extension.")
+                                     "The output format follows OUT's extension. Exit codes: 0 written (or "
+                                     "--dry-run), 1 with --fail-on LEVEL: open findings at or above it remain, "
+                                     "2 usage error or the timeline could not be read or written.")
     _io_options(annotate)
     add_check_options(annotate)
     annotate.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
@@ -48,7 +50,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                           help="exit 1 when findings at or above this severity remain (default: never)")
     extra.add_annotate_marker_options(annotate)
     annotate.set_defaults(run=run_annotate)
-    strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline")
+    strip = subparsers.add_parser("strip", help="remove everything genflag wrote into a timeline",
+                                  description="Remove genflag's metadata, markers and comments from a timeline. "
+                                  "Exit codes: 0 done (or nothing to remove), 2 usage error or the timeline could "
+                                  "not be read or written.")
     _io_options(strip)
     strip.add_argument("--adapter", help="OpenTimelineIO adapter for reading (default: by extension)")
     review = strip.add_mutually_exclusive_group()

@@ -16,7 +16,9 @@ from .post_check import ledger_path, policy
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register `approvals` and its list, verify and explain subcommands."""
     parser = subparsers.add_parser("approvals", help="list, verify or explain written approvals",
-                                   description="Read the approvals ledger (docs/approvals.md).")
+                                   description="Read the approvals ledger (docs/approvals.md). Exit codes: 0 listed, verified "
+                                               "or explained, 2 a malformed ledger or a broken chain (the first "
+                                               "broken line is named), 3 internal error.")
     commands = parser.add_subparsers(dest="approvals_command", metavar="ACTION")
     commands.required = True
     listing = commands.add_parser("list", help="one line per record")

@@ -18,7 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "approve", help="record a written approval bound to the media a clip uses now",
         description="Check CUT, fingerprint the media of the clip or shot now, and append an approval "
-                    "record to the approvals ledger (docs/approvals.md).")
+                    "record to the approvals ledger (docs/approvals.md). Exit codes: 0 recorded (or shown with "
+                    "--dry-run), 2 a bad ledger, clip, role or option, 3 internal error.")
     parser.add_argument("cut", metavar="CUT", help="the timeline the approval is given on")
     what = parser.add_argument_group("what").add_mutually_exclusive_group(required=True)
     what.add_argument("--clip", metavar="NAME", help="the clip (exact name)")

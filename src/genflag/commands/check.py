@@ -15,6 +15,8 @@ from ..output.safe_text import terminal
 from ..output_paths import OutputTarget, resolve_output, write_output
 from ..pipeline import Checker
 from ..plugins import registry
+from .common import set_output_fail_level
+from .hints import print_hints
 from .common import (
     FAIL_ON,
     add_check_options,
@@ -35,7 +37,10 @@ from .progress import progress_reporter
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the check subcommand."""
     parser = subparsers.add_parser("check", help="check timelines for generative-AI clips",
-                                   description="Check timelines (files, folders, globs) and print findings.")
+                                   description="Check timelines (files, folders, globs) and print findings. "
+                                   "Exit codes: 0 no open finding at or above --fail-on, 1 there are, 2 usage, "
+                                   "rule or configuration error or a timeline that could not be read (the others "
+                                   "are still checked), 130 interrupted.")
     parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
     add_check_options(parser)
     out = parser.add_argument_group("output")
@@ -67,8 +72,11 @@ def run(args: argparse.Namespace) -> int:
     result = apply_min_evidence(_check(args, selected, options, jobs), options)
     result.shard = shard
     run_post_check(args, result)
+    level = fail_on(args, "error")
+    set_output_fail_level(output, level)
     _emit(output, result, target)
-    return exit_code(result, fail_on(args, "error"))
+    print_hints(result)
+    return exit_code(result, level)
 
 
 def _shard(args: argparse.Namespace, paths: list[str]) -> tuple[list[str], dict[str, Any] | None]:

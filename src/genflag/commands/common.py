@@ -95,6 +95,7 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
     """Build CheckOptions from parsed arguments and the project configuration."""
     config = project_config(args)
     roots = media_roots(args)
+    _check_adapter_and_rule_ids(args, config)
     rate = effective(args, "rate", None)[0]
     if rate is not None and not (0 < float(rate) < 1000):
         raise UsageError(f"--rate must be a positive frame rate, got {rate:g}")
@@ -167,6 +168,31 @@ def parse_adapter_args(specs: list[str], option: str = "--adapter-arg") -> dict[
             value = raw
         out[key] = value if isinstance(value, (str, int, float, bool)) else raw
     return out
+
+
+def _check_adapter_and_rule_ids(args: argparse.Namespace, config: ProjectConfig) -> None:
+    """--adapter must name an installed adapter, and the rule ids the configuration overrides or
+    disables must exist: every one that does not is reported with its line."""
+    if args.adapter:
+        from ..adapter_names import unknown_adapter
+        problem = unknown_adapter(args.adapter)
+        if problem:
+            raise UsageError(f"--adapter: {problem}")
+    if not config.get("severity") and not config.get("disable"):
+        return
+    from ..config import rule_id_problems
+    from ..errors import ConfigError, ProblemsError
+    from ..rules.pack import load_pack
+    rules = list(config.get("rules", [])) + list(args.rules)
+    problems = rule_id_problems(config, load_pack(rules, effective(args, "default_rules", True)[0]).rules)
+    if problems:
+        raise ProblemsError(problems, ConfigError)
+
+
+def set_output_fail_level(output: Any, level: str) -> None:
+    """Tell an output format that marks failures (JUnit) which level makes the exit code 1."""
+    if hasattr(output, "fail_on"):
+        output.fail_on = level
 
 
 def fail_on(args: argparse.Namespace, default: str) -> str:

@@ -6,9 +6,11 @@ import argparse
 import sys
 from typing import Any
 
+from ..errors import EXIT_OK, EXIT_USAGE
+from ..output.safe_text import terminal
 from ..output_paths import resolve_output, write_output
-from ..errors import EXIT_OK
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
+from .hints import print_hints
 from ..reports.source import add_source_arguments, load_source
 
 
@@ -17,7 +19,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "credits", help="credit lines and audience disclosure for generative AI use",
         description="Group generative AI use by tool and vendor into credit lines, with shot counts and "
-                    "screen time, and summarise what an audience disclosure must cover.")
+                    "screen time, and summarise what an audience disclosure must cover. Exit codes: 0 written "
+                    "(findings do not change it), 2 usage error or a timeline that could not be read.")
     add_source_arguments(parser)
     group = parser.add_argument_group("credits")
     group.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
@@ -38,11 +41,15 @@ def run(args: argparse.Namespace) -> int:
     """Print or write the credits."""
     from .report import report_inputs
     target = resolve_output(args.output, report_inputs(args)) if args.output and args.output != "-" else None
-    checked = load_source(args).run
-    text = RENDERERS[args.format](checked, studio_templates(args))
+    run = load_source(args).run
+    text = RENDERERS[args.format](run, studio_templates(args))
     if target is not None:
-        target = resolve_output(args.output, [*report_inputs(args), *(r.path for r in checked.results)])
+        target = resolve_output(args.output, [*report_inputs(args), *(r.path for r in run.results)])
         write_output(target, text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
+        sys.stdout.flush()
+    for error in run.errors:
+        print(terminal(error, 1000), file=sys.stderr)
+    print_hints(run)
+    return EXIT_USAGE if run.errors else EXIT_OK

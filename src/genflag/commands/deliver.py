@@ -17,7 +17,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "deliver", help="write the delivery package: AI usage register, disclosure map, credits, readiness",
         description="Check timelines (or load a saved check) with approvals and consents, and write the "
-                    "delivery package into a folder. Exit 0 when ready for delivery, 1 when not.")
+                    "delivery package into a folder. Exit codes: 0 ready for delivery, 1 not ready (the package is "
+                    "written all the same), 2 a timeline could not be read or an input is invalid, 3 internal error.")
     add_source_arguments(parser)
     group = parser.add_argument_group("delivery")
     group.add_argument("-o", "--output", required=True, metavar="FOLDER", help="folder for the package files")

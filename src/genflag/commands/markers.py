@@ -3,6 +3,9 @@
 One marker per finding at the clip's record timecode, coloured by severity (cleared and approved
 findings green), with the rule and message in its comment and a stable key. Import steps per NLE
 are in README.md ("For editors") and docs/markers.md.
+
+Exit codes: 0 written or printed, 1 only with --fail-on LEVEL (open findings at or above it),
+2 the cut could not be read or the output exists (without --force), 3 internal error.
 """
 
 from __future__ import annotations

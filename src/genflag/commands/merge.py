@@ -13,12 +13,14 @@ from ..findings import RunResult, TimelineResult
 from ..output_paths import resolve_output, write_output
 from ..plugins import registry
 from ..schemas_util import validator
-from .common import FAIL_ON, exit_code
+from .common import FAIL_ON, exit_code, set_output_fail_level
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the merge subcommand."""
-    parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`")
+    parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`",
+                                   description="Combine the JSON results of `genflag check --shard I/N` runs into "
+                                   "what one run over everything gives. Exit codes as for check.")
     parser.add_argument("parts", nargs="+", metavar="PART")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the merged result here (default: stdout)")
     parser.add_argument("--format", default="json", help="output format of the merged result (default: json)")
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         output = registry.get("output", args.format)()
     except (KeyError, ImportError) as exc:
         raise UsageError(str(exc).strip('"')) from None
+    set_output_fail_level(output, args.fail_on)
     buffer = io.StringIO()
     output.render(merged, buffer)
     if target is not None:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from ..errors import UsageError
+from ..errors import EXIT_OK, EXIT_USAGE, UsageError
 from ..media_paths import parse_media_root
 from ..output.safe_text import json_dumps, terminal
 from ..probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
@@ -21,7 +21,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     "so you can see what rules can match. MEDIA may be a path, a file:// URL or an "
                     "image-sequence pattern (shot.####.exr, shot.%%04d.exr). A comp script (Nuke .nk, "
                     "ComfyUI workflow .json) is also followed upstream: its ingredients are probed and "
-                    "comp.verdict and comp.chain say what was found.")
+                    "comp.verdict and comp.chain say what was found. Exit codes: 0 every file was read, 2 a "
+                    "file is missing, not a regular file or not local (the others are still printed).")
     parser.add_argument("media", nargs="+", metavar="MEDIA", help="media files, file:// URLs or sequence patterns")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--media-root", action="append", default=[], metavar="OLD=NEW",
@@ -47,7 +48,21 @@ def run(args: argparse.Namespace) -> int:
         render_json(rows, runner.warnings, sys.stdout)
     else:
         render_text(rows, runner.warnings, sys.stdout)
-    return 0
+    sys.stdout.flush()
+    errors = [line for target, facts in rows if (line := not_read(target, facts))]
+    for line in errors:
+        print(line, file=sys.stderr)
+    return EXIT_USAGE if errors else EXIT_OK
+
+
+def not_read(target: str, facts: dict[str, Any]) -> str | None:
+    """An error line when the media could not be read (missing, not a regular file, not local), else None."""
+    if facts.get("media.missing"):
+        what = "no frame of this sequence exists" if facts.get("media.sequence") else "no such file"
+        return f"{target}: error: {what}"
+    if facts.get("media.unreadable"):
+        return f"{target}: error: {facts['media.unreadable']}"
+    return None
 
 
 def _trace_comp_scripts(runner: ProbeRunner, results: dict[MediaTarget, dict[str, Any]],

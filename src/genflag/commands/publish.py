@@ -19,11 +19,16 @@ from . import publish_assets
 from .common import add_check_options, apply_min_evidence, check_options, parse_adapter_args, project_config
 from .post_check import run_post_check
 
+DESCRIPTION = ("Check timelines, then hand the findings to a writer plugin: assets (the OpenAssetIO asset manager, "
+               "the default) or one installed through the genflag.writers entry point group, such as kitsu from "
+               "plugins/genflag-kitsu (`genflag plugins` lists them). Exit codes: 0 published (or nothing to "
+               "publish), 1 some items could not be published, 2 usage error or nothing could be published.")
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the publish subcommand."""
     parser = subparsers.add_parser("publish", help="check timelines and publish findings (asset manager, tracker)",
-                                   description=__doc__)
+                                   description=DESCRIPTION)
     parser.add_argument("timelines", nargs="+", metavar="TIMELINE")
     parser.add_argument("--to", default="assets", metavar="WRITER",
                         help="writer plugin: assets (default), kitsu, ... (see `genflag plugins`)")

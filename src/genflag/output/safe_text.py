@@ -56,7 +56,12 @@ _SPACES = re.compile(r" {2,}")
 #: Cell starts that make a spreadsheet evaluate a formula (full-width forms too: some locales
 #: convert them); white space and escapes are handled apart.
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@$])")
+#: Markdown punctuation that can start emphasis, code, links, tables, HTML, entities, strike-through, math,
+#: mentions or issue references wherever it stands. Characters that only mean something at the start of a
+#: line (+, -, digits) or after one escaped here (! and ( after [) stay as they are; markdown() output never
+#: starts a line. An underscore only delimits emphasis next to a non-alphanumeric character, so snake_case
+#: stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]#|~<>&@$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 _RTL_CLASSES = frozenset({"R", "AL"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..findings import Finding, RunResult, TimelineResult
+from ..input_problems import problem_words
 from ..plugins import OutputFormat
 from .safe_text import terminal
 from .status_text import approval_words, approvals_summary, consent_words, media_summary, media_words, review_words
@@ -38,13 +39,16 @@ def status_suffix(finding: Finding) -> str:
 
 
 def format_summary(run: RunResult) -> str:
-    """Render the run's totals on one line (plus media and approvals notes when known)."""
+    """Render the run's totals: findings by severity, timelines read and clips, inputs not read by why
+    (missing, matched no file, unreadable), time; then media and approvals notes when known."""
     s = run.summary()
     sev = s["by_severity"]
+    read = sum(1 for result in run.results if not result.errors)
+    problems = problem_words(e for r in run.results if not r.not_checked for e in r.errors)
     not_checked = f", {s['not_checked']} not checked" if s.get("not_checked") else ""
     line = (f"{s['findings']} finding(s): {sev['error']} error, {sev['warning']} warning, {sev['info']} info, "
-            f"{sev['cleared']} cleared, {sev.get('approved', 0)} approved; {s['timelines']} timeline(s), "
-            f"{s['clips']} clip(s), {s['errors']} unreadable{not_checked}; {s['elapsed_seconds']:.2f}s"
+            f"{sev['cleared']} cleared, {sev.get('approved', 0)} approved; {read} timeline(s), "
+            f"{s['clips']} clip(s){problems}{not_checked}; {s['elapsed_seconds']:.2f}s"
             + (" (interrupted)" if s["interrupted"] else ""))
     extra = [text for text in (media_summary(run), approvals_summary(run)) if text]
     return line + "".join(f"\n{text}" for text in extra)

@@ -67,7 +67,8 @@ def add_consent_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--consents", metavar="FILE",
                        help="consent registry (YAML or CSV): likeness findings without valid consent become errors")
     group.add_argument("--project", help="project name matched against consent scopes")
-    group.add_argument("--as-of", metavar="YYYY-MM-DD", help="date consent must be valid on (default: the check date)")
+    group.add_argument("--as-of", metavar="YYYY-MM-DD", type=as_of_date,
+                       help="date consent must be valid on (default: the check date)")
 
 
 def load_source(args: argparse.Namespace, want_layouts: bool = False) -> Source:
@@ -122,10 +123,20 @@ def apply_consents(run: RunResult, path: str, project: str | None, as_of: date |
     return annotate_run(run, load_registry(path), as_of=as_of, project=project)
 
 
-def parse_as_of(text: str | None) -> date | None:
-    """Parse --as-of (YYYY-MM-DD); None when not given."""
+def as_of_date(text: str) -> date:
+    """argparse type for --as-of: a YYYY-MM-DD date, checked whether or not a consent registry is given."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def parse_as_of(text: str | date | None) -> date | None:
+    """Parse --as-of (YYYY-MM-DD, or a date already parsed); None when not given."""
     if not text:
         return None
+    if isinstance(text, date):
+        return text
     try:
         return date.fromisoformat(text)
     except ValueError as exc:

@@ -7,7 +7,7 @@ copied byte for byte before the tables and scan of an 8x8 image. Content Credent
 readable with every declaration, but their hash no longer matches the pixels (validation reports
 a mismatch); files whose credentials are tested whole are kept as they are.
 
-    python3 tests/data/corpus/media-real/rebuild.py SOURCE DEST
+    python3 scripts/rebuild_media_real.py SOURCE DEST
 """
 
 from __future__ import annotations
