@@ -24,7 +24,7 @@ from PIL import Image, PngImagePlugin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from genflag.probe_runner import MediaTarget, ProbeRunner, RunnerOptions  # noqa: E402
+from genflag.media.probe_runner import MediaTarget, ProbeRunner, RunnerOptions  # noqa: E402
 from tests.probe_fixtures import exr_file, exr_string, manifest, sign, tiny_jpeg  # noqa: E402
 
 

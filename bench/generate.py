@@ -384,7 +384,7 @@ def write_batch(out: Path, count: int, clips: int, seed: int) -> Path:
 
 def verify(out: Path, total: int) -> list[str]:
     """Check each format of one size with genflag's Checker; return the differences from the manifest."""
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     manifest = json.loads((out / f"cut-{total}.manifest.json").read_text())
     checker = Checker(CheckOptions(probe_media=False))
     problems = []

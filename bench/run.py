@@ -82,7 +82,7 @@ def _instrument(otio: object, timings: dict[str, float]) -> None:
     adapters = otio.adapters  # type: ignore[attr-defined]
     adapters.read_from_file = _timed(adapters.read_from_file, timings, "read_s")
     adapters.write_to_file = _timed(adapters.write_to_file, timings, "write_s")
-    from genflag import pipeline
+    from genflag.check import checker as pipeline
     pipeline.Checker.__init__ = _timed(pipeline.Checker.__init__, timings, "pack_s")
 
 
@@ -345,7 +345,7 @@ def _dask_row(folder: Path, work: Path, help_text: str, baseline_text: str | Non
         row.note = "not available: dask.distributed is not installed"
         return row
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      preload=["genflag.dask_backend"]) as cluster:  # as README recommends for workers
+                      preload=["genflag.check.dask_backend"]) as cluster:  # as README recommends for workers
         row.wall_s, text = _timed_check(["--scheduler", cluster.scheduler_address, str(folder)],
                                         work / "batch-dask.txt")
     row.same_as_jobs1 = None if baseline_text is None else text == baseline_text

@@ -11,7 +11,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from genflag.findings import Finding
-from genflag.pipeline import CheckOptions, Checker
+from genflag.check.checker import CheckOptions, Checker
 
 MEDIA_REAL = Path(__file__).resolve().parent / "data" / "corpus" / "media-real"
 LOUD_CATEGORIES = ("generative.", "likeness.")

@@ -8,7 +8,7 @@ import jsonschema
 import opentimelineio as otio
 import pytest
 
-from genflag.schemas_util import load_schema
+from genflag.files.schemas import load_schema
 from tests.helpers import make_clip, make_timeline, write_otio
 
 RULES = """\
@@ -249,7 +249,7 @@ def _finding(severity: str, status: str) -> "object":
 
 def test_markers_made_from_json_equal_markers_made_through_the_bindings() -> None:
     """write_marks builds markers with one C++ JSON parse; they must be the bindings' markers exactly."""
-    from genflag import otio_access as oa
+    from genflag.timeline import otio_access as oa
     from genflag.writeback.marks import _marker_data, marker_for
     ntsc = 24000 / 1001
     clips = [otio.schema.Clip(name="a", source_range=otio.opentime.TimeRange(

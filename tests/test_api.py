@@ -11,7 +11,7 @@ import pytest
 
 from genflag import api
 from genflag.plugins import Evidence, Finding
-from genflag.schemas_util import validator
+from genflag.files.schemas import validator
 
 from .conftest import DEMO, EXAMPLES
 

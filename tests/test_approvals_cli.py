@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from genflag.schemas_util import load_schema
+from genflag.files.schemas import load_schema
 from tests.approvals_support import flip_byte, line_data, record, show, write_ledger
 
 

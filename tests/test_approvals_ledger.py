@@ -206,7 +206,7 @@ def test_a_policy_naming_an_unknown_role_is_a_config_error() -> None:
 
 def test_a_reread_schema_validates_only_lines_it_has_not_validated_unchanged_before(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from genflag import schemas_util
+    from genflag.files import schemas as schemas_util
     path = tmp_path / "l.jsonl"
     write_ledger(path, [record(f"SH0{n}0") for n in range(5)])
     calls: list[int] = []

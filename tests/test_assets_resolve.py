@@ -16,12 +16,12 @@ import opentimelineio as otio
 
 from genflag.assets.host import CONFIG_ENV_VAR, AssetSession, forget_shared_sessions, open_session
 from genflag.assets.resolve import facts_for, resolve_references
-from genflag.collectors.assets import AssetsCollector
+from genflag.assets.collector import AssetsCollector
 from genflag.errors import ConfigError
-from genflag.facts import Facts
+from genflag.facts.view import Facts
 from genflag.plugins import RunContext
 from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
-from genflag.walk import ClipPlace, iter_clip_places
+from genflag.timeline.walk import ClipPlace, iter_clip_places
 
 #: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
 pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")
@@ -210,7 +210,7 @@ def test_when_collector_is_disabled_then_it_does_not_load_a_manager(monkeypatch:
 
 def test_timeline_of_bal_references_is_flagged_from_manager_traits_alone(
         session: AssetSession, tmp_path: Path) -> None:
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     rules = FIXTURES / "asset_rules.yaml"
     timeline = otio.schema.Timeline("reel1")
     track = otio.schema.Track("V1")
@@ -237,7 +237,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "assets"
 
 
 def test_example_library_points_at_files_that_exist_and_flags_the_demo_timeline() -> None:
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     example = open_session(str(EXAMPLES / "openassetio_config.toml"))
     assert example is not None
     checker = Checker(CheckOptions(rules=[str(EXAMPLES / "asset_rules.yaml")], include_default_rules=False,
@@ -270,5 +270,5 @@ def test_resolved_location_of_a_real_corpus_file_becomes_its_media_path(tmp_path
 
 
 def test_collector_names_the_same_config_variable_as_openassetio() -> None:
-    from genflag.collectors import assets
+    from genflag.assets import collector as assets
     assert assets.CONFIG_ENV_VAR == CONFIG_ENV_VAR == "OPENASSETIO_DEFAULT_CONFIG"

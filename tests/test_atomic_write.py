@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from genflag import temporaries
-from genflag.atomic_write import PendingFile, write_all, write_atomic
-from genflag.file_ownership import Ownership
-from genflag.temporaries import clean_stale_temporaries
+from genflag.files import temporaries
+from genflag.files.atomic_write import PendingFile, write_all, write_atomic
+from genflag.files.file_ownership import Ownership
+from genflag.files.temporaries import clean_stale_temporaries
 from tests.conftest import generated_cut
 from tests.faults import leftovers
 
 #: A child that starts a write into FOLDER and then waits to be killed. argv: folder, "named"|"unnamed"|"folder".
 CHILD = """
 import sys, time
-from genflag import atomic_write, temporaries
+from genflag.files import atomic_write, temporaries
 folder, kind = sys.argv[1], sys.argv[2]
 if kind == "named":
     temporaries.PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
@@ -129,7 +129,7 @@ import sys, time
 from genflag import cli
 from genflag.writeback import splice
 if sys.argv[1] == "named":
-    from genflag import temporaries
+    from genflag.files import temporaries
     temporaries.PROC_FD = "/nonexistent"  # as on a system without O_TMPFILE
 def write_then_wait(source, clips, count, out, *args):
     out.write(b'{"OTIO_SCHEMA": "Timeline.1", "name": "half written"')

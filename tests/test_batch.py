@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from genflag.batch import check_batch, select_shard
-from genflag.pipeline import CheckOptions
+from genflag.check.batch import check_batch, select_shard
+from genflag.check.checker import CheckOptions
 from tests.helpers import make_clip, make_timeline, write_otio
 
 RULES = """\
@@ -126,7 +126,7 @@ def test_dask_local_cluster_gives_the_same_result(run_cli, show) -> None:
     paths, rules = show
     _, local = check_json(run_cli, *paths, "--rules", rules, "--jobs", "1")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  preload=["genflag.dask_backend"]) as cluster:  # as the README recommends
+                                  preload=["genflag.check.dask_backend"]) as cluster:  # as the README recommends
         with distributed.Client(cluster) as client:
             warmed = client.run(_worker_has_genflag)
         _, remote = check_json(run_cli, *paths, "--rules", rules, "--scheduler", cluster.scheduler_address)
@@ -136,7 +136,7 @@ def test_dask_local_cluster_gives_the_same_result(run_cli, show) -> None:
 
 def _worker_has_genflag() -> bool:
     import sys
-    return "genflag.pipeline" in sys.modules and "otio_cmx3600_adapter" in sys.modules
+    return "genflag.check.checker" in sys.modules and "otio_cmx3600_adapter" in sys.modules
 
 
 def test_unreachable_scheduler_is_a_usage_error(run_cli, show) -> None:
@@ -229,7 +229,7 @@ def test_check_output_file_is_written_atomically(run_cli, show, tmp_path) -> Non
 
 
 def test_task_chunks_cover_every_input_once_in_order() -> None:
-    from genflag.dask_backend import task_chunks
+    from genflag.check.dask_backend import task_chunks
     for count, workers in [(0, 2), (1, 2), (5, 2), (200, 2), (1000, 8), (37, 3)]:
         chunks = task_chunks(count, workers)
         assert [i for chunk in chunks for i in chunk] == list(range(count))

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from genflag.schemas_util import load_schema
+from genflag.files.schemas import load_schema
 from tests.helpers import make_clip, make_timeline, write_otio
 
 RULES = """\

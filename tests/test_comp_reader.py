@@ -226,7 +226,7 @@ def test_nothing_in_a_script_is_executed(tmp_path: Path) -> None:
 
 
 def test_the_probe_accepts_comfyui_graphs_and_nuke_scripts_only() -> None:
-    from genflag.probes.comp_script import CompScriptProbe
+    from genflag.comp.probe import CompScriptProbe
     probe = CompScriptProbe()
     big_ui = b'{"last_node_id": 9, "nodes": [{"id": 1, "type": "KSampler", "widgets_values": [1]}' + b" " * 70000
     assert probe.accepts("/w/graph.json", big_ui[:65536])

@@ -6,7 +6,7 @@ import struct
 from pathlib import Path
 
 from genflag.findings import Finding
-from genflag.pipeline import CheckOptions, Checker
+from genflag.check.checker import CheckOptions, Checker
 from tests.comp_fixtures import cut, generated_still, node, plate, read, render, write_script
 
 XMP_PACKET = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -23,7 +23,7 @@ from genflag.consent import (
 )
 from genflag.errors import ConfigError, ProblemsError
 from genflag.findings import Finding, RunResult, TimelineResult
-from genflag.schemas_util import load_schema
+from genflag.files.schemas import load_schema
 from tests import report_samples as samples
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "consent"

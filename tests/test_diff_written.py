@@ -7,7 +7,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from genflag.written_flags import written_findings
+from genflag.writeback.written_flags import written_findings
 from tests.conftest import DEMO
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import string
 
-from genflag.engine import Engine
-from genflag.facts import Facts
+from genflag.check.engine import Engine
+from genflag.facts.view import Facts
 from genflag.rules.condition import ConditionError, parse_condition
 from genflag.rules.pack import load_pack
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from genflag.fs_names import adapter_path, is_utf8
+from genflag.files.fs_names import adapter_path, is_utf8
 from tests.helpers import make_clip, make_timeline, write_otio
 
 RULES = """\

@@ -38,7 +38,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from genflag.cli import main as cli_main  # noqa: E402
-from genflag.probe_runner import ProbeRunner, RunnerOptions  # noqa: E402
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions  # noqa: E402
 from tests import fuzz_inputs as fi  # noqa: E402
 from tests.fuzz_profiles import EXAMPLE_SECONDS, active_profile  # noqa: E402
 

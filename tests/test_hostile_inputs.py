@@ -68,7 +68,7 @@ def test_a_nul_in_one_media_url_costs_only_that_clip(run_cli, tmp_path: Path) ->
 def test_a_collector_that_runs_out_of_memory_on_one_clip_costs_only_that_clip(
         run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Defect 4: a MemoryError in a collector dropped every clip's facts."""
-    from genflag.collectors import media
+    from genflag.media import collector as media
     signed = _signed_generative(tmp_path)
     original = media.clip_target
 
@@ -86,7 +86,7 @@ def test_a_collector_that_runs_out_of_memory_on_one_clip_costs_only_that_clip(
 
 
 def test_a_plugin_collector_that_raises_is_retried_clip_by_clip(tmp_path: Path) -> None:
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     from genflag.plugins import Collector
 
     class Fragile(Collector):
@@ -120,7 +120,7 @@ def test_missing_media_is_counted_and_listed_never_clean(run_cli, tmp_path: Path
 
 def test_a_billion_frame_sequence_is_sampled_without_listing_its_frames(tmp_path: Path) -> None:
     """Defect 5: an ImageSequenceReference with 10^9 frames built the whole frame list (~20 GB)."""
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     (tmp_path / "seq").mkdir()
     ref = otio.schema.ImageSequenceReference(target_url_base=str(tmp_path / "seq") + "/", name_prefix="f.",
                                              name_suffix=".exr", start_frame=1, frame_zero_padding=4,
@@ -222,7 +222,7 @@ def test_an_otioz_zip_bomb_is_refused_before_it_is_unpacked(run_cli, tmp_path: P
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
-    from genflag import timeline_io
+    from genflag.timeline import read as timeline_io
     monkeypatch.setattr(timeline_io, "MAX_ARCHIVE_BYTES", 1 << 20)
     bomb = tmp_path / "bomb.otioz"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

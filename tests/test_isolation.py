@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from genflag.isolation import Limits, TaskFailed, can_fork, parse_size, run_isolated, run_many
+from genflag.check.isolation import Limits, TaskFailed, can_fork, parse_size, run_isolated, run_many
 
 pytestmark = pytest.mark.needs_fork  # collected first (conftest.py): no other test's threads yet
 

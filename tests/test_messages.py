@@ -275,12 +275,12 @@ def test_a_refused_scheduler_connection_fails_at_once(run_cli) -> None:
                                              ("tcp://:8786", "no host in the address"),
                                              ("ucx://10.0.0.1:13337", None)])
 def test_scheduler_addresses_are_tried_before_dask_is(address: str, reason: str | None) -> None:
-    from genflag.scheduler_probe import unreachable_reason
+    from genflag.check.scheduler_probe import unreachable_reason
     assert unreachable_reason(address, timeout=2) == reason
 
 
 def test_install_command_names_this_environment_and_source() -> None:
-    from genflag.install_hint import extra_install_command, install_source
+    from genflag.check.install_hint import extra_install_command, install_source
     source, editable = install_source()
     command = extra_install_command("dask")
     assert command.startswith(sys.executable) and command.endswith(f"{source}[dask]'" if "/" in source

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from genflag.engine import Engine
-from genflag.facts import Facts
+from genflag.check.engine import Engine
+from genflag.facts.view import Facts
 from genflag.rules.pack import load_pack
 from genflag.rules.strength import severity_of, strength_of
 

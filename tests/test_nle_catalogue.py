@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from genflag.pipeline import CheckOptions, Checker
+from genflag.check.checker import CheckOptions, Checker
 from genflag.rules.pack import load_pack
 from tests.nle_exports import BUILDERS, PREMIERE_XML, RESOLVE_OTIO
 
@@ -125,7 +125,7 @@ def test_final_cut_effects_land_on_their_own_clip_only(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_final_cut_file_is_a_warning_and_nothing_else(tmp_path: Path) -> None:
-    from genflag.collectors.fcpx import FcpxEffectsCollector
+    from genflag.nle.collector import FcpxEffectsCollector
     from genflag.plugins import RunContext
     broken = tmp_path / "cut.fcpxml"
     broken.write_text("<fcpxml><unclosed>", encoding="utf-8")

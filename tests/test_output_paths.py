@@ -155,7 +155,7 @@ def test_merge_never_overwrites_a_part(run, show) -> None:  # type: ignore[no-un
 
 
 def test_a_refused_output_fails_before_the_check_runs(run, show, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from genflag import pipeline
+    from genflag.check import checker as pipeline
     monkeypatch.setattr(pipeline.Checker, "check_path", lambda *a, **k: pytest.fail("checked before refusing"))
     assert run("report", show["cut"], "-o", show["cut"], *checking(show)).code == 2
 

@@ -20,11 +20,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from genflag.engine import Engine
-from genflag.facts import Facts
-from genflag.pipeline import Checker, CheckOptions
+from genflag.check.engine import Engine
+from genflag.facts.view import Facts
+from genflag.check.checker import Checker, CheckOptions
 from genflag.rules.pack import load_pack
-from genflag.walk import clip_places
+from genflag.timeline.walk import clip_places
 
 LONG = os.environ.get("GENFLAG_FUZZ") == "long"
 EXAMPLES = 3000 if LONG else 150

@@ -12,9 +12,9 @@ import opentimelineio as otio
 import pytest
 from PIL import Image
 
-from genflag.pipeline import CheckOptions, Checker
-from genflag.probe_runner import ProbeRunner, RunnerOptions
-from genflag.probes.c2pa_manifest import store_facts
+from genflag.check.checker import CheckOptions, Checker
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions
+from genflag.media.probes.c2pa_manifest import store_facts
 from tests import built_media as bm
 
 AIGC_XMP = bm.xmp_packet("<TC260:AIGC>" + bm.AIGC_LABEL.replace('"', "&quot;") + "</TC260:AIGC>",

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from genflag.probe_runner import ProbeRunner, RunnerOptions
-from genflag.probes.c2pa_manifest import store_facts
-from genflag.probes.c2pa_probe import C2paProbe
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions
+from genflag.media.probes.c2pa_manifest import store_facts
+from genflag.media.probes.c2pa_probe import C2paProbe
 
 from tests.probe_fixtures import corpus, exr_file, exr_string, manifest, sign, tiny_jpeg
 
@@ -230,7 +230,7 @@ def test_when_manifest_was_stripped_then_xmp_still_points_at_it(corpus_facts: di
 _CHILD = textwrap.dedent("""
     import json, sys
     import c2pa
-    from genflag.probes.c2pa_probe import C2paProbe
+    from genflag.media.probes.c2pa_probe import C2paProbe
     paths = sys.argv[2:]
     if sys.argv[1] == "fetch":  # control: the same SDK with fetching on must reach the proxy
         ctx = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": True, "ocsp_fetch": True}})

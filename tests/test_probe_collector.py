@@ -9,10 +9,10 @@ import pytest
 import opentimelineio as otio
 from PIL import Image, PngImagePlugin
 
-from genflag.collectors.media import MediaCollector, runner_options
-from genflag.facts import Facts
+from genflag.media.collector import MediaCollector, runner_options
+from genflag.facts.view import Facts
 from genflag.plugins import RunContext
-from genflag.walk import iter_clip_places
+from genflag.timeline.walk import iter_clip_places
 
 from tests.probe_fixtures import exr_file, exr_string
 
@@ -110,7 +110,7 @@ rules:
 
 def test_when_checked_through_the_pipeline_then_rules_see_probe_facts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from genflag.pipeline import Checker, CheckOptions
+    from genflag.check.checker import Checker, CheckOptions
     from genflag.plugins import registry
 
     registry.entries()  # discover once, then make sure the media collector is there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genflag.probes.dpx import FIELDS, DpxProbe
+from genflag.media.probes.dpx import FIELDS, DpxProbe
 
 
 def dpx(tmp_path: Path, fields: dict[str, str], magic: bytes = b"SDPX") -> Path:

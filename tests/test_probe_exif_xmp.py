@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from genflag.probes.exif import ExifProbe, decode_user_comment
-from genflag.probes.xmp import XmpProbe, xmp_facts
+from genflag.media.probes.exif import ExifProbe, decode_user_comment
+from genflag.media.probes.xmp import XmpProbe, xmp_facts
 
 A1111 = "a duck\nNegative prompt: none\nSteps: 15, Sampler: UniPC, Model: realisticVision_v20"
 

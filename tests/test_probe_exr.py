@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from genflag.probes import exr
-from genflag.probes.exr import ExrHeaderError, ExrProbe
+from genflag.media.probes import exr
+from genflag.media.probes.exr import ExrHeaderError, ExrProbe
 
 from tests.probe_fixtures import channels, exr_attribute, exr_file, exr_string
 

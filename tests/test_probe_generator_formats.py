@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from genflag.probe_runner import ProbeRunner, RunnerOptions
-from genflag.probes.generator_entries import expand
-from genflag.probes.generators import a1111_family, detect
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions
+from genflag.media.probes.generator_entries import expand
+from genflag.media.probes.generators import a1111_family, detect
 from tests import built_media as bm
 
 GRAPH = {"4": {"class_type": "ECHOCheckpointLoaderSimple", "inputs": {"ckpt_name": "x.safetensors"}},

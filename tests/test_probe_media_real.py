@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from genflag.probe_runner import ProbeRunner, RunnerOptions
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions
 from tests.media_real import MEDIA_REAL, check_neutrally, rows
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from genflag.probes import container
-from genflag.probes.generators import parse_a1111
-from genflag.probes.png_text import PngTextProbe
+from genflag.media.probes import container
+from genflag.media.probes.generators import parse_a1111
+from genflag.media.probes.png_text import PngTextProbe
 
 A1111 = ("a red fox in snow, <lora:x:1>\nNegative prompt: blurry\n"
          "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model hash: abc, Model: dreamshaper_8")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from genflag.plugins import MediaProbe
-from genflag.probe_runner import MediaTarget, ProbeRunner, RunnerOptions, load_probes
+from genflag.media.probe_runner import MediaTarget, ProbeRunner, RunnerOptions, load_probes
 
 from tests.probe_fixtures import exr_file, exr_string, tiny_jpeg
 
@@ -211,7 +211,7 @@ def test_when_rerun_with_cache_then_nothing_is_read_again(tmp_path: Path, monkey
         paths.append(tmp_path / f"{i}.jpg")
         paths[-1].write_bytes(tiny_jpeg((i, 0, 0)))
     first = runner(tmp_path, CountingProbe(), cache=True).run([MediaTarget(str(p)) for p in paths])
-    import genflag.probe_runner as pr
+    import genflag.media.probe_runner as pr
 
     def no_reading(path: str) -> bytes:
         raise AssertionError(f"{path} was read on a warm cache")
@@ -256,7 +256,7 @@ def test_when_cache_file_is_corrupt_then_warning_and_run_goes_on(tmp_path: Path)
 
 _WRITER = """
 import sys
-from genflag.probe_runner import MediaTarget, ProbeRunner, RunnerOptions
+from genflag.media.probe_runner import MediaTarget, ProbeRunner, RunnerOptions
 run = ProbeRunner(RunnerOptions(cache_dir=sys.argv[1], jobs=2))
 results = run.run([MediaTarget(p) for p in sys.argv[2:]])
 print(len(results), len(run.warnings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from genflag.probes.sidecar import SidecarProbe
+from genflag.media.probes.sidecar import SidecarProbe
 
 
 def media(tmp_path: Path, name: str = "shot.mov") -> Path:

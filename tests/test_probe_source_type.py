@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genflag.probes.source_type import classify, derive_iptc, is_generative, normalise, normalise_all
+from genflag.media.probes.source_type import classify, derive_iptc, is_generative, normalise, normalise_all
 
 
 @pytest.mark.parametrize("value, term", [

@@ -12,9 +12,9 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from genflag.pipeline import CheckOptions, Checker
+from genflag.check.checker import CheckOptions, Checker
 from genflag.rules.pack import load_pack
-from genflag.timeline_io import adapter_for, read_timeline, write_timeline
+from genflag.timeline.read import adapter_for, read_timeline, write_timeline
 from genflag.writeback.annotate import annotate_object, strip_object
 from genflag.writeback.carriers import prepare_for_format
 from tests.corpus import corpus_params, row_path

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from genflag.output import safe_text as st
+from genflag import safe_text as st
 
 #: Every character class the policy escapes, with its visible form.
 UNSAFE = [

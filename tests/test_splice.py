@@ -12,9 +12,9 @@ from typing import Any
 import opentimelineio as otio
 import pytest
 
-from genflag.pipeline import Checker, CheckOptions
+from genflag.check.checker import Checker, CheckOptions
 from genflag.writeback.source_text import SourceFile
-from genflag.timeline_io import read_timeline, write_timeline
+from genflag.timeline.read import read_timeline, write_timeline
 from genflag.writeback.annotate import annotate_object, strip_object
 from genflag.writeback.splice import SpliceFailed, splice_clips, splice_writer
 from tests.conftest import DEMO, corpus_dir, generated_cut

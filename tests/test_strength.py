@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from genflag.engine import Engine
+from genflag.check.engine import Engine
 from genflag.errors import ProblemsError
-from genflag.facts import Facts
+from genflag.facts.view import Facts
 from genflag.rules.pack import load_pack
 from genflag.rules.strength import bare_token, fact_tier, message_for, resolve_tiers, severity_of, strength_of
 from tests.helpers import make_clip, make_timeline, write_otio

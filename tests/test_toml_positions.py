@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from genflag.toml_positions import key_positions, nearest_position
+from genflag.files.toml_positions import key_positions, nearest_position
 
 if sys.version_info >= (3, 11):
     import tomllib

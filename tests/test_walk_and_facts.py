@@ -5,9 +5,9 @@ from __future__ import annotations
 import opentimelineio as otio
 import pytest
 
-from genflag.facts import Facts
-from genflag.media_paths import frame_placeholder, remap, url_to_path
-from genflag.walk import iter_clip_places
+from genflag.facts.view import Facts
+from genflag.timeline.media_paths import frame_placeholder, remap, url_to_path
+from genflag.timeline.walk import iter_clip_places
 from tests.helpers import make_clip, make_timeline, trange
 
 
@@ -101,8 +101,8 @@ def test_effect_metadata_is_a_field() -> None:
 def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them() -> None:
     """facts._declared() skips importing genflag's own probes; that is exact only while this holds."""
     from genflag.builtins import BUILTINS, _lazy
-    from genflag.facts import known_fields
-    from genflag.probes import BUILTIN_PROBES
+    from genflag.facts.view import known_fields
+    from genflag.media.probes import BUILTIN_PROBES
     assert BUILTIN_PROBES
     for name, target in BUILTIN_PROBES.items():
         assert not getattr(_lazy(target)(), "fields", None), name
@@ -121,7 +121,7 @@ def test_entry_point_plugins_are_discovered_in_one_scan() -> None:
 
 
 def test_walk_gives_every_clip_its_record_range_from_opentimelineio() -> None:
-    from genflag.walk import clip_places
+    from genflag.timeline.walk import clip_places
     rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
     timeline = otio.schema.Timeline(name="t", global_start_time=rt(86400, 24))
     flat = otio.schema.Track(name="V1")
@@ -139,7 +139,7 @@ def test_walk_gives_every_clip_its_record_range_from_opentimelineio() -> None:
 
 
 def test_when_stacks_nest_deeper_than_the_limit_then_the_walk_says_so() -> None:
-    from genflag.walk import MAX_NESTING, NestingTooDeep, clip_places
+    from genflag.timeline.walk import MAX_NESTING, NestingTooDeep, clip_places
     inner: otio.core.Composition = otio.schema.Track(children=[otio.schema.Clip(name="deep", source_range=trange(0, 5))])
     for _ in range(MAX_NESTING + 5):
         inner = otio.schema.Track(children=[otio.schema.Stack(children=[inner])])

@@ -17,8 +17,8 @@ from typing import Callable
 import opentimelineio as otio
 import pytest
 
-from genflag import atomic_write
-from genflag.atomic_write import WriteError, write_atomic
+from genflag.files import atomic_write
+from genflag.files.atomic_write import WriteError, write_atomic
 from tests.faults import DiskQuota, fail_call, fill_up, leftovers, small_tmpfs
 from tests.helpers import make_clip, make_timeline, write_otio
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .atomic_write import write_atomic
+from .files.atomic_write import write_atomic
 from .errors import GenflagError
 from .findings import RunResult, TimelineResult
 
-from .sidecar_writer import SIDECAR_SUFFIX, SidecarRefused, sidecar_document, write_sidecar
+from .writeback.sidecar import SIDECAR_SUFFIX, SidecarRefused, sidecar_document, write_sidecar
 
 __all__ = ["CheckSettings", "check_timelines", "check_media", "media_problem", "is_timeline_path", "write_report",
            "report_formats", "sidecar_path", "read_sidecar", "sidecar_document", "write_sidecar", "SidecarRefused",
@@ -127,7 +127,7 @@ def _one_clip_timeline(path: str) -> Any:
 
 def is_timeline_path(path: str) -> bool:
     """Return True when a path has a timeline extension genflag reads (.otio, .edl, .xml, .aaf...)."""
-    from .inputs import is_timeline_name
+    from .timeline.inputs import is_timeline_name
     return is_timeline_name(os.path.basename(os.fspath(path).rstrip("/\\")))
 
 
@@ -155,12 +155,12 @@ def sidecar_path(media_path: str) -> str:
 
 def read_sidecar(path: str) -> dict[str, Any]:
     """Read a sidecar (JSON or YAML, safely, size-bounded); raise ValueError or OSError when it cannot."""
-    from .probes.sidecar import load_sidecar
+    from .media.probes.sidecar import load_sidecar
     return load_sidecar(path)
 
 
 def _checker(settings: CheckSettings) -> Any:
-    from .pipeline import Checker, CheckOptions
+    from .check.checker import Checker, CheckOptions
     options = CheckOptions(rules=list(settings.rules), include_default_rules=settings.default_rules,
                            probe_media=settings.probe_media, media_roots=list(settings.media_roots),
                            cache_dir=settings.cache_dir, config=dict(settings.config))

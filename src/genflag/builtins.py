@@ -15,12 +15,12 @@ BUILTINS: dict[str, dict[str, str]] = {
         "github": "genflag.output.ci_formats:GithubOutput",
     },
     "collector": {
-        "assets": "genflag.collectors.assets:AssetsCollector",
-        "media": "genflag.collectors.media:MediaCollector",
-        "comp": "genflag.collectors.comp:CompCollector",
-        "fcpx": "genflag.collectors.fcpx:FcpxEffectsCollector",
+        "assets": "genflag.assets.collector:AssetsCollector",
+        "media": "genflag.media.collector:MediaCollector",
+        "comp": "genflag.comp.collector:CompCollector",
+        "fcpx": "genflag.nle.collector:FcpxEffectsCollector",
     },
-    "probe": {},  # filled from genflag.probes.BUILTIN_PROBES below
+    "probe": {},  # filled from genflag.media.probes.BUILTIN_PROBES below
     "report": {
         "html": "genflag.reports.html:HtmlReport",
         "csv": "genflag.reports.csv_report:CsvReport",
@@ -42,7 +42,7 @@ def _lazy(target: str) -> Callable[[], Any]:
 
 def register(registry: Any) -> None:
     """Register every built-in plugin with the registry."""
-    from .probes import BUILTIN_PROBES
+    from .media.probes import BUILTIN_PROBES
     BUILTINS["probe"].update(BUILTIN_PROBES)
     for kind, plugins in BUILTINS.items():
         for name, target in plugins.items():

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GenflagError, ProblemsError, UsageError, program_error
-from .output.safe_text import terminal
+from .safe_text import terminal
 
 #: The subcommands each module registers: a run imports only its own command's module (a test
 #: keeps this table equal to what the modules register).
@@ -105,7 +105,7 @@ def _silence_broken_pipe() -> None:
 
 
 def _internal_error(exc: BaseException) -> int:
-    from .crash_log import write_crash_log
+    from .check.crash_log import write_crash_log
     log_path = write_crash_log(exc)
     where = f"traceback written to {log_path}" if log_path else "and the traceback could not be written"
     print(f"genflag: internal error: {type(exc).__name__}: {terminal(exc, 500)}; {terminal(where, 500)}; "

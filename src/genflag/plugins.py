@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from typing import IO, Any, Callable, Sequence
 
-from .facts import FactGroup, Facts
+from .facts.view import FactGroup, Facts
 from .findings import Evidence, Finding, RunResult, TimelineResult
-from .walk import ClipPlace
+from .timeline.walk import ClipPlace
 
 __all__ = [
     "Collector", "MediaProbe", "OutputFormat", "ReportFormat", "Writer", "WriterSummary",

@@ -145,7 +145,7 @@ def test_frames_of_a_sequence_share_one_sidecar_the_probe_reads_for_every_frame(
     (instance,) = list(context)
     assert instance.data["genflag"].media == [str(tmp_path / "sh060_bg.####.png")]
     assert instance.data["genflagSidecars"] == [str(tmp_path / "sh060_bg.####.png.genflag.json")]
-    facts = __import__("genflag.probes.sidecar", fromlist=["SidecarProbe"]).SidecarProbe().probe(frames[1], b"")
+    facts = __import__("genflag.media.probes.sidecar", fromlist=["SidecarProbe"]).SidecarProbe().probe(frames[1], b"")
     assert facts["sidecar.genflag.status"] == "clean"
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..errors import UsageError
 from ..findings import Finding, TimelineResult
-from ..timeline_io import read_timeline, timelines_in
-from ..walk import iter_clip_places
+from ..timeline.read import read_timeline, timelines_in
+from ..timeline.walk import iter_clip_places
 from .matching import name_tokens
 
 

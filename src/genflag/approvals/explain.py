@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterator, Sequence
 
 from ..findings import Finding
-from ..output.safe_text import one_line
+from ..safe_text import one_line
 from .apply import ApprovalInputs
 from .fingerprint import FingerprintError, Hasher, resolve_media
 from .matching import RecordIndex

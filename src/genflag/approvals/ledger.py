@@ -80,8 +80,8 @@ def read_ledger(path: str, roles: Collection[str] | None = None, missing_ok: boo
 
 def _stamp(path: str) -> str:
     """Where the size and digest of a ledger's schema-validated bytes are remembered (the cache)."""
-    from ..schemas_util import load_schema
-    from ..user_cache import user_cache_dir
+    from ..files.schemas import load_schema
+    from ..files.user_cache import user_cache_dir
     key = json.dumps([os.path.abspath(path), load_schema(SCHEMA_NAME)], sort_keys=True)
     return user_cache_dir("ledgers", hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
 
@@ -168,7 +168,7 @@ def _json_object(raw: bytes, where: str) -> dict[str, Any]:
 
 def record_problem(data: dict[str, Any], chained: bool = False, schema: bool = True) -> str | None:
     """The first problem of a record's form (schemas/approval.schema.json and the rules it cannot say)."""
-    from ..schemas_util import validator
+    from ..files.schemas import validator
     errors = sorted(validator(SCHEMA_NAME).iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.message))) \
         if schema else []
     if errors:
@@ -181,7 +181,7 @@ def record_problem(data: dict[str, Any], chained: bool = False, schema: bool = T
 
 
 def _readable(error: Any) -> str:
-    from ..schemas_util import _explain
+    from ..files.schemas import _explain
     if error.validator == "pattern" and error.absolute_path and error.absolute_path[-1] in ("sha256", "prev", "hash"):
         path = ".".join(str(p) for p in error.absolute_path)
         want = "64 lowercase hex digits" if error.absolute_path[-1] == "sha256" else "sha256: and 64 lowercase hex digits"

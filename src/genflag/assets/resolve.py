@@ -16,7 +16,7 @@ from openassetio_mediacreation.traits.content import LocatableContentTrait_v1
 from openassetio_mediacreation.traits.identity import DisplayNameTrait_v1
 from openassetio_mediacreation.traits.lifecycle import VersionTrait_v1
 
-from ..media_paths import url_to_path
+from ..timeline.media_paths import url_to_path
 from .host import AssetSession, BatchFailure, call_batch
 from .traits.provenance import GenerativeTrait_v1
 from .traits.review import FlaggedTrait_v1

@@ -6,15 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from ..batch import limits_for
+from ..check.batch import limits_for
 from ..errors import EXIT_OK, UsageError
-from ..isolation import Limits, default_memory_limit
-from ..output.safe_text import terminal
-from ..output_paths import is_stdout, resolve_output
-from ..pipeline import Checker
-from ..timeline_io import adapter_for, read_timeline
-from ..timeline_write import BUNDLE_ADAPTERS, write_timeline, writer_adapter
-from ..walk import clip_places
+from ..check.isolation import Limits, default_memory_limit
+from ..safe_text import terminal
+from ..files.output_paths import is_stdout, resolve_output
+from ..check.checker import Checker
+from ..timeline.read import adapter_for, read_timeline
+from ..timeline.write import BUNDLE_ADAPTERS, write_timeline, writer_adapter
+from ..timeline.walk import clip_places
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.source_text import SourceFile

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..output.safe_text import one_line
+from ..safe_text import one_line
 from .common import add_check_options
 from .post_check import ledger_path, policy
 
@@ -78,8 +78,8 @@ def run_verify(args: argparse.Namespace) -> int:
 def _verify_against_cuts(args: argparse.Namespace, ledger: Any) -> None:
     from ..approvals.cut import CheckedCut
     from ..approvals.ledger import LedgerError
-    from ..timeline_io import read_timeline, timelines_in
-    from ..walk import iter_clip_places
+    from ..timeline.read import read_timeline, timelines_in
+    from ..timeline.walk import iter_clip_places
     from ..findings import TimelineResult
     for path in args.cut:
         obj = read_timeline(path)
@@ -100,7 +100,7 @@ def run_explain(args: argparse.Namespace) -> int:
     """Check CUT with the approvals in use and explain every finding of the clip or shot."""
     from ..approvals.cut import check_cut
     from ..findings import RunResult
-    from ..pipeline import Checker
+    from ..check.checker import Checker
     from .approve import _one_timeline
     from .common import check_options
     from .post_check import run_post_check

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from ..approvals.fingerprint import Hasher
     from ..approvals.ledger import append_record
     from ..approvals.recording import prepare
-    from ..pipeline import Checker
+    from ..check.checker import Checker
     rules_policy = policy(args)
     _check_role(args.role, rules_policy.roles)
     ledger = ledger_path(args)
@@ -97,7 +97,7 @@ def _check_text(args: argparse.Namespace) -> None:
 
 
 def _one_timeline(spec: str) -> str:
-    from ..inputs import expand_inputs
+    from ..timeline.inputs import expand_inputs
     paths = expand_inputs([spec])
     if len(paths) != 1:
         raise UsageError(f"approve takes one timeline file; {spec!r} gives {len(paths)}")
@@ -112,7 +112,7 @@ def _samples(args: argparse.Namespace) -> int:
 
 
 def _print_covered(prepared: Any, args: argparse.Namespace) -> None:
-    from ..output.safe_text import one_line
+    from ..safe_text import one_line
     record = prepared.record
     verb = {"approved": "approves", "rejected": "rejects", "revoked": "revokes"}[record.decision]
     print(f"{record.who()} {verb} {one_line(record.covers.label(), 200)}, ref {one_line(record.ref, 120)}:")

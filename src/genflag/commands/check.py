@@ -7,13 +7,13 @@ import io
 import sys
 from typing import Any
 
-from ..batch import check_batch, parse_shard, select_shard
+from ..check.batch import check_batch, parse_shard, select_shard
 from ..errors import UsageError
 from ..findings import RunResult
-from ..inputs import expand_inputs
-from ..output.safe_text import terminal
-from ..output_paths import OutputTarget, resolve_output, write_output
-from ..pipeline import Checker
+from ..timeline.inputs import expand_inputs
+from ..safe_text import terminal
+from ..files.output_paths import OutputTarget, resolve_output, write_output
+from ..check.checker import Checker
 from ..plugins import registry
 from .common import set_output_fail_level
 from .hints import print_hints
@@ -94,7 +94,7 @@ def _check(args: argparse.Namespace, paths: list[str], options: Any, jobs: int) 
     show = not args.no_progress and args.format == "text" and args.output in (None, "-")
     with progress_reporter(len(paths), enabled=show) as progress:
         if scheduler:
-            from ..dask_backend import check_on_dask
+            from ..check.dask_backend import check_on_dask
             return check_on_dask(paths, options, scheduler, progress)
         return check_batch(paths, options, jobs=jobs, progress=progress, checker=Checker(options))
 

@@ -11,11 +11,11 @@ import argparse
 import os
 from typing import Any
 
-from ..config import ProjectConfig, load_config
+from .project_config import ProjectConfig, load_config
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import SEVERITY_RANK, RunResult
-from ..media_paths import parse_media_root
-from ..pipeline import CheckOptions
+from ..timeline.media_paths import parse_media_root
+from ..check.checker import CheckOptions
 from ..rules.strength import TIERS, keep_min_evidence
 
 FAIL_ON = ("info", "warning", "error", "never")
@@ -125,7 +125,7 @@ def check_options(args: argparse.Namespace, **extra: Any) -> CheckOptions:
 
 def _limits(args: argparse.Namespace) -> tuple[float | None, int | None]:
     """--timeout and --memory-limit (or the configuration's), checked."""
-    from ..isolation import parse_size
+    from ..check.isolation import parse_size
     timeout = effective(args, "timeout", None)[0]
     if timeout is not None and not float(timeout) > 0:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
@@ -174,13 +174,13 @@ def _check_adapter_and_rule_ids(args: argparse.Namespace, config: ProjectConfig)
     """--adapter must name an installed adapter, and the rule ids the configuration overrides or
     disables must exist: every one that does not is reported with its line."""
     if args.adapter:
-        from ..adapter_names import unknown_adapter
+        from ..timeline.adapter_names import unknown_adapter
         problem = unknown_adapter(args.adapter)
         if problem:
             raise UsageError(f"--adapter: {problem}")
     if not config.get("severity") and not config.get("disable"):
         return
-    from ..config import rule_id_problems
+    from .project_config import rule_id_problems
     from ..errors import ConfigError, ProblemsError
     from ..rules.pack import load_pack
     rules = list(config.get("rules", [])) + list(args.rules)

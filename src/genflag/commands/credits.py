@@ -7,8 +7,8 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_OK, EXIT_USAGE
-from ..output.safe_text import terminal
-from ..output_paths import resolve_output, write_output
+from ..safe_text import terminal
+from ..files.output_paths import resolve_output, write_output
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
 from .hints import print_hints
 from ..reports.source import add_source_arguments, load_source

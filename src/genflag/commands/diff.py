@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cutdiff import diff_findings
+from ..writeback.cutdiff import diff_findings
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GenflagError
 from ..findings import Finding
-from ..output.safe_text import json_dumps, terminal
-from ..pipeline import Checker
+from ..safe_text import json_dumps, terminal
+from ..check.checker import Checker
 from ..rules.strength import keep_min_evidence
 from .common import add_check_options, check_options, parse_adapter_args
 
@@ -76,7 +76,7 @@ def _checked(args: argparse.Namespace) -> tuple[list[Finding], list[Finding]] | 
 
 def _written(args: argparse.Namespace) -> tuple[list[Finding], list[Finding]] | None:
     """Both cuts' findings as genflag wrote them into the files (None when one could not be read)."""
-    from ..written_flags import written_findings
+    from ..writeback.written_flags import written_findings
     extra = parse_adapter_args(args.adapter_arg)
     found, failed = [], False
     for path in (args.old, args.new):

@@ -7,10 +7,10 @@ import io
 import sys
 from typing import Callable
 
-from ..batch import likely_cause
+from ..check.batch import likely_cause
 from ..errors import GenflagError, TimelineError
-from ..isolation import Limits, TaskFailed, run_isolated
-from ..pipeline import no_cyclic_gc
+from ..check.isolation import Limits, TaskFailed, run_isolated
+from ..check.checker import no_cyclic_gc
 
 
 def isolated(path: str, work: Callable[[], int], limits: Limits) -> int:

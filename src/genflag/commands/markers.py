@@ -23,10 +23,10 @@ from ..markerlists.export import (
     render,
     write_marker_file,
 )
-from ..batch import limits_for
-from ..pipeline import Checker
+from ..check.batch import limits_for
+from ..check.checker import Checker
 from .isolated_command import isolated
-from ..timeline_io import read_timeline
+from ..timeline.read import read_timeline
 from .common import FAIL_ON, add_check_options, apply_consent_registry, check_options, exit_code
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_OK, EXIT_USAGE
-from ..output.safe_text import terminal
+from ..safe_text import terminal
 from ..plugins import NO_PLUGINS_VAR, plugins_hidden, registry
 
 HEADER = ("KIND", "NAME", "STATE", "ORIGIN", "DESCRIPTION")

@@ -39,7 +39,7 @@ def apply_media_requirement(args: argparse.Namespace, run: RunResult) -> None:
     """Turn unread media into error findings when --require-media (or require_media) is on."""
     from .common import effective
     if effective(args, "require_media", False)[0]:
-        from ..media_required import require_media
+        from ..check.media_required import require_media
         require_media(run)
 
 

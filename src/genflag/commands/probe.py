@@ -8,9 +8,9 @@ import sys
 from typing import Any, TextIO
 
 from ..errors import EXIT_OK, EXIT_USAGE, UsageError
-from ..media_paths import parse_media_root
-from ..output.safe_text import json_dumps, terminal
-from ..probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
+from ..timeline.media_paths import parse_media_root
+from ..safe_text import json_dumps, terminal
+from ..media.probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -68,7 +68,7 @@ def not_read(target: str, facts: dict[str, Any]) -> str | None:
 def _trace_comp_scripts(runner: ProbeRunner, results: dict[MediaTarget, dict[str, Any]],
                         args: argparse.Namespace) -> None:
     """Comp scripts among the files: follow their ingredients upstream for the verdict and chains."""
-    from ..collectors.comp_trace import trace_probed_scripts
+    from ..comp.trace_collector import trace_probed_scripts
     from .common import project_config
     trace_probed_scripts(runner, results, project_config(args).values)
 

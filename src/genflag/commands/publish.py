@@ -11,9 +11,9 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
-from ..inputs import expand_inputs
-from ..output.safe_text import terminal
-from ..pipeline import Checker
+from ..timeline.inputs import expand_inputs
+from ..safe_text import terminal
+from ..check.checker import Checker
 from ..plugins import WriterSummary, registry
 from . import publish_assets
 from .common import add_check_options, apply_min_evidence, check_options, parse_adapter_args, project_config

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
-from ..inputs import expand_inputs
-from ..output.safe_text import terminal
+from ..timeline.inputs import expand_inputs
+from ..safe_text import terminal
 from .common import apply_min_evidence, check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     """Load the manager first (config errors exit 2 before any work), check, then publish."""
     from ..assets.host import required_session
     from ..assets.publish import publish_run
-    from ..pipeline import Checker
+    from ..check.checker import Checker
 
     session = required_session(args.asset_config)
     paths = expand_inputs(args.timelines)

@@ -10,9 +10,9 @@ from typing import Any
 
 from ..errors import EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
-from ..inputs import expand_inputs
-from ..output.safe_text import terminal
-from ..output_paths import resolve_output, write_output
+from ..timeline.inputs import expand_inputs
+from ..safe_text import terminal
+from ..files.output_paths import resolve_output, write_output
 from .hints import print_hints
 from ..reports.source import add_source_arguments, load_source
 

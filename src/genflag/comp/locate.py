@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from ..media_paths import url_to_path
+from ..timeline.media_paths import url_to_path
 from .knob_paths import is_absolute
 from .settings import CompSettings, Convention
 

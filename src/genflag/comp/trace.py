@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..probe_runner import MediaTarget, ProbeRunner
+from ..media.probe_runner import MediaTarget, ProbeRunner
 from .ingredient_evidence import generative_evidence
 from .knob_paths import resolve
 from .locate import Located, dict_pairs, locate

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError, Problem, ProblemsError
-from ..yaml_positions import LocatedYaml, Positions
+from ..files.yaml_positions import LocatedYaml, Positions
 from .model import (
     CSV_COLUMNS,
     MAX_BYTES,
@@ -56,7 +56,7 @@ def parse_registry(text: str, source: str) -> ConsentRegistry:
 
 
 def _validate(doc: LocatedYaml) -> list[Problem]:
-    from ..schemas_util import schema_problems
+    from ..files.schemas import schema_problems
     problems = [_shorten(p) for p in schema_problems(doc, SCHEMA_NAME)]
     if problems:
         return problems

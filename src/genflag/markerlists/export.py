@@ -89,7 +89,7 @@ def check_output(output: str, input_path: str, force: bool) -> None:
 
 def write_marker_file(marker_list: MarkerList, request: MarkerRequest, input_path: str) -> str:
     """Render and write the marker list atomically; return the path written."""
-    from ..atomic_write import write_atomic
+    from ..files.atomic_write import write_atomic
     assert request.output is not None
     check_output(request.output, input_path, request.force)
     write_atomic(request.output, render(marker_list, request.nle))

@@ -127,7 +127,7 @@ def track_labels(timeline: Any, findings: list[Finding]) -> dict[int, str]:
     """clip index → NLE track label (V1, V2, A1...: numbered per kind, bottom track first)."""
     if timeline is None:
         return {}
-    from ..walk import clip_places
+    from ..timeline.walk import clip_places
     names = _kind_labels(timeline)
     wanted = {f.clip_index for f in findings}
     return {place.index: names.get(place.track_index, "V1") for place in clip_places(timeline) if place.index in wanted}

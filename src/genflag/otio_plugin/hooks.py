@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from genflag.otio_plugin.config import extra_rules, hooks_enabled
+from genflag.timeline.hook_config import extra_rules, hooks_enabled
 
 _CHECKER: Any = None
 
@@ -13,7 +13,7 @@ _CHECKER: Any = None
 def _checker() -> Any:
     global _CHECKER
     if _CHECKER is None:
-        from genflag.pipeline import CheckOptions, Checker
+        from genflag.check.checker import CheckOptions, Checker
         _CHECKER = Checker(CheckOptions(rules=extra_rules(), probe_media=False))
     return _CHECKER
 
@@ -26,6 +26,6 @@ def hook_function(in_timeline: Any, argument_map: Any = None) -> Any:
         from genflag.writeback.annotate import annotate_object
         annotate_object(in_timeline, "<otio>", _checker())
     except Exception as exc:  # a hook must not make OTIO unusable; say why and go on
-        from genflag.output.safe_text import terminal
+        from genflag.safe_text import terminal
         print(f"genflag: warning: OTIO read hook skipped: {type(exc).__name__}: {terminal(exc, 500)}", file=sys.stderr)
     return in_timeline

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from genflag.otio_plugin.config import hooks_enabled
+from genflag.timeline.hook_config import hooks_enabled
 
 
 def hook_function(in_timeline: Any, argument_map: Any = None) -> Any:
@@ -20,6 +20,6 @@ def hook_function(in_timeline: Any, argument_map: Any = None) -> Any:
         prepare_for_format(copy, str(path))
         return copy
     except Exception as exc:
-        from genflag.output.safe_text import terminal
+        from genflag.safe_text import terminal
         print(f"genflag: warning: OTIO write hook skipped: {type(exc).__name__}: {terminal(exc, 500)}", file=sys.stderr)
         return in_timeline

@@ -7,7 +7,7 @@ from typing import IO
 
 from ..findings import SEVERITY_RANK, Finding, RunResult, TimelineResult
 from ..plugins import OutputFormat
-from .safe_text import github_data, github_property, json_dumps, terminal, xml_text
+from ..safe_text import github_data, github_property, json_dumps, terminal, xml_text
 from .status_text import approval_words
 from .text import format_finding, format_summary, status_suffix
 

@@ -6,7 +6,7 @@ from typing import IO
 
 from ..findings import RunResult
 from ..plugins import OutputFormat
-from .safe_text import json_dumps
+from ..safe_text import json_dumps
 
 
 class JsonOutput(OutputFormat):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import NOT_READ_STATES, Finding, RunResult
-from .safe_text import one_line
+from ..safe_text import one_line
 
 #: Media read states as a producer reads them.
 MEDIA_WORDS = {"read": "read", "missing": "media missing", "unreadable": "media unreadable",

@@ -15,7 +15,7 @@ from difflib import get_close_matches
 from typing import Any, cast
 
 from ..findings import Finding, RunResult
-from ..output.safe_text import json_dumps, plain
+from ..safe_text import json_dumps, plain
 from .measures import EXCLUDED_STATUSES, disclosed, is_temp, screen_seconds
 from .model import clip_key, format_duration, shot_of, sorted_findings
 
@@ -298,7 +298,7 @@ CONFIG_FIELDS = {"default": str, "tools": dict, "vendors": dict, "categories": d
 def load_credits_config(path: str) -> dict[str, Any]:
     """Read studio credit templates (YAML, optionally under a top-level ``credits:`` key); raise located errors."""
     from ..errors import ConfigError, ProblemsError
-    from ..yaml_positions import load_located
+    from ..files.yaml_positions import load_located
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()

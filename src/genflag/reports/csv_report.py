@@ -8,8 +8,8 @@ from typing import Any
 
 from ..findings import RunResult
 from ..plugins import ReportFormat
-from ..atomic_write import to_bytes
-from ..output.safe_text import csv_text
+from ..files.atomic_write import to_bytes
+from ..safe_text import csv_text
 from .model import COLUMNS, finding_row, sorted_findings
 
 LIST_SEPARATOR = "; "

@@ -9,7 +9,7 @@ import json
 import os
 from typing import Any
 
-from ..atomic_write import to_bytes, write_atomic
+from ..files.atomic_write import to_bytes, write_atomic
 from ..errors import GenflagError
 from ..findings import RunResult
 from .credits import render_credits_text

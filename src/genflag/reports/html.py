@@ -40,7 +40,7 @@ from .model import (
     summarize_run,
     summarize_timeline,
 )
-from ..output.safe_text import display as clean
+from ..safe_text import display as clean
 
 NAME_LIMIT = 120
 SCREEN_TIME_NOTE = ("record time with at least one generative or likeness clip in the cut, overlapping tracks "

@@ -9,7 +9,7 @@ from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
 from . import measures
-from ..output.safe_text import json_dumps
+from ..safe_text import json_dumps
 from .model import finding_row, sorted_findings, summarize_run, summarize_timeline
 
 REPORT_SCHEMA = "genflag.report"

@@ -8,7 +8,7 @@ from html import escape
 from ..findings import Finding
 from .layout import CutLayout, Lane
 from .model import clip_span, format_duration
-from ..output.safe_text import display as clean
+from ..safe_text import display as clean
 
 RowOf = Callable[[Finding], int]
 

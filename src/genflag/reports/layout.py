@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..walk import ClipPlace, iter_clip_places
+from ..timeline.walk import ClipPlace, iter_clip_places
 
 EPSILON = 1e-6
 
@@ -93,7 +93,7 @@ def read_layouts(path: str | os.PathLike[str], adapter: str | None = None, rate:
                  adapter_args: dict[str, Any] | None = None) -> list[CutLayout]:
     """Read a timeline file and return the layout of each timeline in it (empty when unreadable)."""
     from ..errors import GenflagError
-    from ..timeline_io import read_timeline, timelines_in
+    from ..timeline.read import read_timeline, timelines_in
     try:
         obj = read_timeline(path, adapter, rate, [], adapter_args)
     except GenflagError:

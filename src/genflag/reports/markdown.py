@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..findings import Finding, RunResult
-from ..output.safe_text import markdown
+from ..safe_text import markdown
 from ..plugins import ReportFormat
 from .model import (
     Summary,

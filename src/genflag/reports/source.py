@@ -11,8 +11,8 @@ from typing import Any
 
 from ..errors import ConfigError, GenflagError, UsageError
 from ..findings import RunResult, TimelineResult
-from ..pipeline import Checker
-from ..walk import ClipPlace
+from ..check.checker import Checker
+from ..timeline.walk import ClipPlace
 from .layout import CutLayout, layout_of, read_layouts
 
 FINDINGS_SCHEMA = "genflag.findings"
@@ -102,7 +102,7 @@ def _configured_consents(args: argparse.Namespace) -> str | None:
 
 def _check(args: argparse.Namespace) -> Source:
     from ..commands.common import apply_min_evidence, check_options
-    from ..inputs import expand_inputs
+    from ..timeline.inputs import expand_inputs
     paths = expand_inputs(args.timelines, args.exclude) if args.timelines else []
     if not paths:
         raise UsageError("no timelines found in the given inputs (or use --from-json FILE)")

@@ -6,7 +6,7 @@ output.safe_text.
 
 from __future__ import annotations
 
-from ..output.safe_text import ELLIPSIS, FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, has_rtl, isolate, plain
-from ..output.safe_text import display as clean
+from ..safe_text import ELLIPSIS, FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, has_rtl, isolate, plain
+from ..safe_text import display as clean
 
 __all__ = ["ELLIPSIS", "FIRST_STRONG_ISOLATE", "POP_DIRECTIONAL_ISOLATE", "clean", "has_rtl", "isolate", "plain"]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem, ProblemsError
-from ..schemas_util import cached_schema_errors
-from ..yaml_positions import LocatedYaml, load_located_cached
+from ..files.schemas import cached_schema_errors
+from ..files.yaml_positions import LocatedYaml, load_located_cached
 from .compiler import Compiler
 from .model import Context, Rule
 

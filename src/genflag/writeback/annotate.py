@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import TimelineResult
-from ..output.safe_text import one_line
-from ..pipeline import Checker
+from ..safe_text import one_line
+from ..check.checker import Checker
 from ..rules.strength import keep_min_evidence
-from ..timeline_io import timelines_in
-from ..walk import ClipPlace, iter_clip_places
+from ..timeline.read import timelines_in
+from ..timeline.walk import ClipPlace, iter_clip_places
 from .marks import flag_state, has_marks, remove_marks, write_marks
 
 
@@ -74,7 +74,7 @@ def strip_object(obj: Any, keep_review: bool = True, changed: dict[int, Any] | N
 
 
 def _note_review(clip: Any, reviews: list[str]) -> None:
-    from ..review import _from_metadata
+    from ..timeline.review import _from_metadata
     review = _from_metadata(clip.metadata)
     if review:
         reviews.append(f"{one_line(clip.name, 80)} ({review['status']} by {one_line(str(review['by'] or 'editor'), 60)})")

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import opentimelineio as otio
 
-from ..timeline_io import adapter_for
+from ..timeline.read import adapter_for
 from .marks import NAMESPACE, _one_line
 
 EDL_COMMENT_LIMIT = 200

@@ -12,9 +12,9 @@ from typing import Any, Iterable
 
 import opentimelineio as otio
 
-from .. import otio_access as oa
+from ..timeline import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
-from ..output.safe_text import display
+from ..safe_text import display
 
 NAMESPACE = "genflag"
 CLIP_SCHEMA = "genflag.clip"

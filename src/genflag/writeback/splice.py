@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 import opentimelineio as otio
 
-from ..otio_access import clip_schema_is_plain, reads_verbatim, writes_verbatim
+from ..timeline.otio_access import clip_schema_is_plain, reads_verbatim, writes_verbatim
 from .source_text import CHUNK_BYTES, CLIP_KEY, SourceFile, brace_before, resume_point
 
 #: A clip's schema key (source_text.CLIP_KEY) is outside any string when the quote that opens it is

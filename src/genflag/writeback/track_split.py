@@ -18,8 +18,8 @@ from typing import Any, Callable
 import opentimelineio as otio
 
 from ..errors import UsageError
-from ..timeline_io import write_timeline
-from ..timeline_write import writer_adapter
+from ..timeline.read import write_timeline
+from ..timeline.write import writer_adapter
 
 ALL = "all"
 

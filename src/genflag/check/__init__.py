@@ -1,0 +1,1 @@
+"""Check timelines: options, the checker (walk → collect → evaluate → findings), batches and isolation."""

@@ -1,1 +1,0 @@
-"""Built-in collectors (one module each); kept tiny because plugin discovery imports this package."""

@@ -1,0 +1,1 @@
+"""Timelines through OpenTimelineIO: read, write, walk clips, timecode, genflag's own marks."""
