@@ -14,7 +14,8 @@ import pytest
 
 from genflag.check.checker import CheckOptions, Checker
 from genflag.rules.pack import load_pack
-from genflag.timeline.read import adapter_for, read_timeline, write_timeline
+from genflag.timeline.read import adapter_for, read_timeline
+from genflag.timeline.write import write_timeline
 from genflag.writeback.annotate import annotate_object, strip_object
 from genflag.writeback.carriers import prepare_for_format
 from tests.corpus import corpus_params, row_path

@@ -8,14 +8,12 @@ import os
 from datetime import date
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError, Problem, ProblemsError
+from ..files.yaml_parse import parse_located
 from ..files.yaml_positions import LocatedYaml, Positions
 from .model import (
     CSV_COLUMNS,
     MAX_BYTES,
-    MAX_NODES,
     REGISTRY_VERSION,
     SCHEMA_NAME,
     ConsentRecord,
@@ -47,7 +45,7 @@ def parse_registry(text: str, source: str) -> ConsentRegistry:
     if source.lower().endswith(".csv"):
         doc = _csv_document(text, source)
     else:
-        doc = _yaml_document(text, source)
+        doc = parse_located(text, source, dates_as_text=True, text_keys=True, error_type=ConfigError)
     _normalise_document(doc.data)
     problems = _validate(doc)
     if problems:
@@ -141,64 +139,6 @@ def _patterns(raw: Any) -> tuple[str, ...] | None:
     if raw is None or raw == "all":
         return None
     return tuple(normalise(p) for p in raw)
-
-
-# --------------------------------------------------------------------------- YAML with positions
-
-class _TextDateLoader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text, so a malformed date is a located schema error."""
-
-
-_TextDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _yaml_document(text: str, source: str) -> LocatedYaml:
-    loader = _TextDateLoader(text)
-    positions: Positions = {}
-    try:
-        node = loader.get_single_node()
-        data = _build_node(loader, node, (), positions, [0]) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ProblemsError([Problem(source, line, column, f"invalid YAML: {exc.problem or exc}")], ConfigError) from exc
-    except yaml.YAMLError as exc:
-        raise ProblemsError([Problem(source, None, None, f"invalid YAML: {exc}")], ConfigError) from exc
-    finally:
-        loader.dispose()
-    return LocatedYaml(source, data, positions)
-
-
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
-
-
-def _build_node(loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...],
-                positions: Positions, count: list[int]) -> Any:
-    """Build plain data; like genflag's rule loader, errors about a mapping value point at its key."""
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise yaml.MarkedYAMLError(problem=f"more than {MAX_NODES} values", problem_mark=node.start_mark)
-    if node.tag not in _PLAIN_TAGS:
-        raise yaml.MarkedYAMLError(problem=f"unsupported YAML tag {node.tag[:80]!r} (only plain data is allowed)",
-                                   problem_mark=node.start_mark)
-    positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.SequenceNode):
-        return [_build_node(loader, item, path + (i,), positions, count) for i, item in enumerate(node.value)]
-    if not isinstance(node, yaml.MappingNode):
-        return loader.construct_object(node, deep=True)
-    loader.flatten_mapping(node)
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str) or key in out:
-            problem = "duplicate key" if key in out else "mapping keys must be text"
-            raise yaml.MarkedYAMLError(problem=f"{problem}: {str(key)[:80]!r}", problem_mark=key_node.start_mark)
-        positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        out[key] = _build_node(loader, value_node, path + (key,), positions, count)
-    return out
 
 
 # --------------------------------------------------------------------------- CSV

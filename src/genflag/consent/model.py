@@ -9,7 +9,6 @@ from datetime import date
 SCHEMA_NAME = "consent.schema.json"
 REGISTRY_VERSION = 1
 MAX_BYTES = 10 * 1024 * 1024
-MAX_NODES = 200_000
 
 KINDS = (
     "employment_based_digital_replica",

@@ -298,13 +298,13 @@ CONFIG_FIELDS = {"default": str, "tools": dict, "vendors": dict, "categories": d
 def load_credits_config(path: str) -> dict[str, Any]:
     """Read studio credit templates (YAML, optionally under a top-level ``credits:`` key); raise located errors."""
     from ..errors import ConfigError, ProblemsError
-    from ..files.yaml_positions import load_located
+    from ..files.yaml_parse import parse_located
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read credit templates: {getattr(exc, 'strerror', None) or exc}", path) from exc
-    doc = load_located(text, path)
+    doc = parse_located(text, path)
     data, base = doc.data, cast(tuple[Any, ...], ())
     if isinstance(data, dict) and isinstance(data.get("credits"), dict):
         data, base = data["credits"], ("credits",)

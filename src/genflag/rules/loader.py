@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import Problem, ProblemsError
 from ..files.schemas import cached_schema_errors
-from ..files.yaml_positions import LocatedYaml, load_located_cached
+from ..files.yaml_cache import load_located_cached
+from ..files.yaml_positions import LocatedYaml
 from .compiler import Compiler
 from .model import Context, Rule
 

@@ -193,8 +193,3 @@ def json_depth(path: str, limit: int = 64 << 20) -> int:
             depth -= 1
     return deepest
 
-
-def write_timeline(obj: otio.core.SerializableObject, path: str | os.PathLike[str], **options: Any) -> bool:
-    """Write a timeline safely: see timeline_write.write_timeline (where it may go, and how)."""
-    from .write import write_timeline as write
-    return write(obj, path, **options)

@@ -17,7 +17,8 @@ from ...plugins import MediaProbe
 from . import aigc
 from .container import read_container
 from .generator_entries import entries_from
-from .generators import clip, detect
+from .generator_detect import detect
+from .generators import clip
 from .sniff import sniff
 
 EXIF_IFD = 0x8769

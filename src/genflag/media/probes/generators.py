@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 MAX_VALUE_CHARS = 2000
 MAX_JSON_CHARS = 8 * 1024 * 1024
@@ -199,42 +199,3 @@ def parse_novelai(text: Mapping[str, str]) -> Generation | None:
 def str_or_none(value: Any) -> str | None:
     """A non-blank string, or None."""
     return value if isinstance(value, str) and value.strip() else None
-
-
-def _from_parameters(text: Mapping[str, str]) -> Generation | None:
-    parameters = text.get("parameters")
-    if parameters is None:
-        return None
-    if parameters.lstrip().startswith("{"):
-        from .generator_json import parse_json_parameters
-        return parse_json_parameters(parameters) or parse_a1111(parameters)
-    return parse_a1111(parameters)
-
-
-def _from_comfy(text: Mapping[str, str]) -> Generation | None:
-    if "prompt" not in text and "workflow" not in text:
-        return None
-    return parse_comfyui(text.get("prompt"), text.get("workflow"))
-
-
-def _from_json_apps(text: Mapping[str, str]) -> Generation | None:
-    from .generator_json import detect_json_app
-    return detect_json_app(text)
-
-
-_PARSERS: tuple[Callable[[Mapping[str, str]], Generation | None], ...] = (
-    _from_json_apps,   # keys unique to one app (sui_image_params, generation_data, smproj...) come first
-    parse_novelai,
-    _from_comfy,
-    _from_parameters,
-    parse_invokeai,
-)
-
-
-def detect(text: Mapping[str, str]) -> Generation | None:
-    """Return the generation described by a set of named text values (PNG chunks, EXIF entries), if any."""
-    for parser in _PARSERS:
-        found = parser(text)
-        if found is not None:
-            return found
-    return None

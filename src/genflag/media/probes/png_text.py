@@ -7,7 +7,8 @@ from typing import Any
 from ...plugins import MediaProbe
 from . import aigc, stealth
 from .container import Container, read_container
-from .generators import clip, detect, parse_a1111
+from .generator_detect import detect
+from .generators import clip, parse_a1111
 from .sniff import sniff
 
 MAX_KEYS = 100
