@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from genflag.check.batch import check_batch, select_shard
-from genflag.check.checker import CheckOptions
+from genflag.check.checker import Checker, CheckOptions
 from tests.helpers import make_clip, make_timeline, write_otio
 
 RULES = """\
@@ -112,7 +112,7 @@ def test_interrupted_parallel_run_reports_finished_work_and_leaves_no_worker(sho
     def interrupt(result) -> None:  # type: ignore[no-untyped-def]
         seen.append(result)
         raise KeyboardInterrupt
-    run = check_batch(paths, options, jobs=2, progress=interrupt)
+    run = check_batch(Checker(options), paths, jobs=2, progress=interrupt)
     assert run.interrupted and len(seen) == 1
     finished = [r for r in run.results if not any("interrupted" in e for e in r.errors)]
     assert seen[0].path in [r.path for r in finished]

@@ -184,7 +184,7 @@ def test_probe_escapes_file_names_and_metadata(run_cli, tmp_path: Path) -> None:
 
 
 def test_plugins_listing_escapes_names_and_load_errors(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from genflag.plugins import registry
+    from genflag.registry import registry
 
     def broken() -> None:
         raise ImportError(f"cannot import{ESC_PAYLOAD}{FORGED}")

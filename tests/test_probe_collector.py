@@ -111,7 +111,7 @@ rules:
 def test_when_checked_through_the_pipeline_then_rules_see_probe_facts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from genflag.check.checker import Checker, CheckOptions
-    from genflag.plugins import registry
+    from genflag.registry import registry
 
     registry.entries()  # discover once, then make sure the media collector is there
     monkeypatch.setitem(registry._entries, ("collector", "media"),
@@ -126,6 +126,6 @@ def test_when_checked_through_the_pipeline_then_rules_see_probe_facts(
 
 
 def _entry() -> object:
-    from genflag.plugins import PluginEntry
+    from genflag.registry import PluginEntry
 
     return PluginEntry("collector", "media", "test", lambda: MediaCollector)

@@ -17,28 +17,13 @@ import pytest
 
 from genflag.commands import report as report_cmd
 from genflag.errors import GenflagError, UsageError
-from genflag.plugins import registry
-from genflag.reports import REPORTS
+from genflag.registry import registry
 from tests import report_samples as samples
 from tests.helpers import make_clip, make_timeline, write_otio
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULES = FIXTURES / "reports" / "rules.yaml"
 CONSENTS = FIXTURES / "consent" / "registry.yaml"
-
-
-@pytest.fixture(autouse=True)
-def report_formats() -> None:
-    """Make sure the built-in report formats are registered (genflag.builtins may not list them yet)."""
-    known = {e.name for e in registry.entries("report")}
-    for name, target in REPORTS.items():
-        if name not in known:
-            registry.register("report", name, functools.partial(load_target, target))
-
-
-def load_target(target: str) -> Any:
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 def parse(*argv: object) -> argparse.Namespace:

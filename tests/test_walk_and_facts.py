@@ -99,13 +99,12 @@ def test_effect_metadata_is_a_field() -> None:
 
 
 def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them() -> None:
-    """facts._declared() skips importing genflag's own probes; that is exact only while this holds."""
-    from genflag.builtins import BUILTINS, _lazy
-    from genflag.facts.view import known_fields
-    from genflag.media.probes import BUILTIN_PROBES
-    assert BUILTIN_PROBES
-    for name, target in BUILTIN_PROBES.items():
-        assert not getattr(_lazy(target)(), "fields", None), name
+    """rules/fields.py skips importing genflag's own probes; that is exact only while this holds."""
+    from genflag.rules.fields import known_fields
+    from genflag.registry import BUILTINS, lazy_target
+    assert BUILTINS["probe"]
+    for name, target in BUILTINS["probe"].items():
+        assert not getattr(lazy_target(target)(), "fields", None), name
     assert "asset.generative" in known_fields()  # collectors' declarations still count
     assert BUILTINS["collector"]
 
@@ -113,7 +112,7 @@ def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them()
 def test_entry_point_plugins_are_discovered_in_one_scan() -> None:
     """Installed plugins (the Kitsu writer is installed with the test environment) are registered."""
     pytest.importorskip("genflag_kitsu", reason="genflag-kitsu is not installed (dev.py installs it)")
-    from genflag.plugins import KIND_GROUPS, PluginRegistry, _entry_points
+    from genflag.registry import KIND_GROUPS, PluginRegistry, _entry_points
     found = _entry_points(set(KIND_GROUPS.values()))
     assert [ep.name for ep in found["genflag.writers"]] == ["kitsu"]
     registry = PluginRegistry()

@@ -1,7 +1,7 @@
 """genflag's public Python API for hosts and integrations: check files, get a RunResult, write reports.
 
-This module, ``genflag.plugins`` (plugin base classes, the registry and the result records) and the
-command line are genflag's public surface. Integrations (``plugins/genflag-pyblish``, pipeline
+This module, ``genflag.plugins`` (plugin base classes and the result records) and the command line
+are genflag's public surface. Integrations (``plugins/genflag-pyblish``, pipeline
 scripts, CI hooks) use these functions rather than genflag's internal modules, so the internals can
 change without breaking them.
 
@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .files.atomic_write import write_atomic
-from .errors import GenflagError
-from .findings import RunResult, TimelineResult
+from .errors import GenflagError, UsageError
+from .findings import Finding, RunResult, TimelineResult
+from .plugins import Writer, WriterSummary
 
 from .writeback.sidecar import SIDECAR_SUFFIX, SidecarRefused, sidecar_document, write_sidecar
 
 __all__ = ["CheckSettings", "check_timelines", "check_media", "media_problem", "is_timeline_path", "write_report",
            "report_formats", "sidecar_path", "read_sidecar", "sidecar_document", "write_sidecar", "SidecarRefused",
-           "SIDECAR_SUFFIX", "AUDIO_SUFFIXES", "GenflagError",
+           "SIDECAR_SUFFIX", "AUDIO_SUFFIXES", "GenflagError", "fingerprint_media", "writer", "publish",
            "write_atomic"]
 
 #: Media files checked as audio clips by check_media (the rest are checked as picture).
@@ -133,8 +134,23 @@ def is_timeline_path(path: str) -> bool:
 
 def report_formats() -> list[str]:
     """Names of the installed report formats (html, csv, json, md and plugins)."""
-    from .plugins import registry
+    from .registry import registry
     return [entry.name for entry in registry.entries("report")]
+
+
+def writer(name: str) -> Writer:
+    """An instance of the writer plugin ``name`` (``assets``, ``kitsu``...); UsageError naming the installed
+    writers when there is none by that name or it failed to load."""
+    from .registry import registry
+    try:
+        return registry.get("writer", name)()  # type: ignore[no-any-return]
+    except (KeyError, ImportError) as exc:
+        raise UsageError(str(exc).strip('"')) from None
+
+
+def publish(run: RunResult, to: str, options: dict[str, Any] | None = None, dry_run: bool = False) -> WriterSummary:
+    """Hand a run's findings to a writer plugin; with dry_run it reports what would change and changes nothing."""
+    return writer(to).publish(run, dict(options or {}), dry_run=dry_run)
 
 
 def write_report(run: RunResult, path: str, format: str | None = None, title: str = "") -> None:
@@ -157,6 +173,21 @@ def read_sidecar(path: str) -> dict[str, Any]:
     """Read a sidecar (JSON or YAML, safely, size-bounded); raise ValueError or OSError when it cannot."""
     from .media.probes.sidecar import load_sidecar
     return load_sidecar(path)
+
+
+def fingerprint_media(finding: Finding, media_roots: Sequence[tuple[str, str]] = (),
+                      cache_dir: str | None = None) -> dict[str, Any] | None:
+    """The content fingerprint of the media a finding's clip uses now (schemas/approval.schema.json
+    ``media`` item), or None when it cannot be read (missing, remote, no media). Approvals sources
+    (``genflag.plugins.ApprovalSource``) record it with an approval, so a later re-render is noticed."""
+    from .approvals.fingerprint import FingerprintError, Hasher, resolve_media
+    base = os.path.dirname(os.path.abspath(finding.timeline)) if finding.timeline else None
+    try:
+        media = resolve_media(finding.media, finding.media_path, media_roots, base)
+        with Hasher(cache_dir) as hasher:
+            return hasher.fingerprint(media, finding.clip).to_dict()
+    except FingerprintError:
+        return None
 
 
 def _checker(settings: CheckSettings) -> Any:

@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors on one line (``genflag: error: ...``) with exit code 2."""
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        from .cli_suggest import with_choice_hint
+        from .commands.cli_suggest import with_choice_hint
         see = f" (see '{self.prog} --help')" if self.prog != "genflag" else ""
         self.exit(EXIT_USAGE, program_error(terminal(with_choice_hint(message) + see, 1000)) + "\n")
 
@@ -85,7 +85,7 @@ def error_text(exc: GenflagError) -> str:
 
 def _run(argv: list[str]) -> int:
     """Parse (with did-you-mean for a mistyped command or option) and run the command."""
-    from .cli_suggest import chosen_parser, unknown_command, unrecognized
+    from .commands.cli_suggest import chosen_parser, unknown_command, unrecognized
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         raise UsageError(unknown_command(argv[0], list(COMMANDS)))
     parser = build_parser(argv[0] if argv else None)

@@ -1,10 +1,13 @@
-"""Error types that carry an exit code and a location, and the exit codes.
+"""Error types that carry an exit code and a location, the exit codes, and the did-you-mean they share.
 
 Every error line has one of two shapes: ``genflag: error: MESSAGE`` when no file is at fault, and
 ``PATH[:LINE[:COL]]: error: MESSAGE`` when one is (the shape compilers and linters use).
 """
 
 from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Iterable
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -17,6 +20,12 @@ PROGRAM_PREFIX = "genflag: error: "
 def program_error(message: str) -> str:
     """Format an error line that names no file: ``genflag: error: MESSAGE``."""
     return f"{PROGRAM_PREFIX}{message}"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return "; did you mean 'X'?" for the closest candidate, or "" when none is close."""
+    close = get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class GenflagError(Exception):

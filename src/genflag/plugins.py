@@ -1,4 +1,4 @@
-"""genflag's public plugin API: the base classes a plugin subclasses and the registry that finds them.
+"""genflag's public plugin API: the base classes a plugin subclasses and the records they receive.
 
 Kinds and their entry-point groups (each entry point names a class; nothing imports until used):
 
@@ -14,15 +14,19 @@ rulepack           ``genflag.rulepacks``       a function returning a path to a 
 approvals          ``genflag.approvals``       reads written approvals from another system (tracker)
 =================  ==========================  ===============================================
 
-Set ``GENFLAG_NO_PLUGINS=1`` to ignore entry points (built-ins only) for reproducible runs.
-``genflag plugins`` lists what is installed and what failed to load, and why.
+The registry that finds plugins (built-ins, then entry points) is ``genflag.registry``; set
+``GENFLAG_NO_PLUGINS=1`` to ignore entry points (built-ins only) for reproducible runs. ``genflag
+plugins`` lists what is installed and what failed to load, and why. Hosts and scripts that call genflag
+(rather than extend it) use ``genflag.api``, which also fingerprints a finding's media for approvals
+sources (``api.fingerprint_media``).
+
+This module holds base classes and records only and imports nothing above them (the fact view, the
+result records, the clip walk), so every layer of genflag can build on it.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from typing import IO, Any, Callable, Sequence
 
 from .facts.view import FactGroup, Facts
@@ -32,15 +36,8 @@ from .timeline.walk import ClipPlace
 __all__ = [
     "Collector", "MediaProbe", "OutputFormat", "ReportFormat", "Writer", "WriterSummary",
     "RunContext", "ClipPlace", "Facts", "FactGroup", "Finding", "Evidence", "RunResult", "TimelineResult",
-    "registry", "PluginRegistry", "ApprovalSource", "ApprovalSourceError", "fingerprint_media",
+    "ApprovalSource", "ApprovalSourceError",
 ]
-
-NO_PLUGINS_VAR = "GENFLAG_NO_PLUGINS"
-KIND_GROUPS = {
-    "collector": "genflag.collectors", "probe": "genflag.probes", "output": "genflag.outputs",
-    "report": "genflag.reports", "writer": "genflag.writers", "rulepack": "genflag.rulepacks",
-    "approvals": "genflag.approvals",
-}
 
 
 @dataclass
@@ -158,7 +155,7 @@ class ApprovalSource:
     ``prev`` and ``hash``), each with ``source`` (the plugin's name) and ``location`` (where it was
     found, e.g. ``kitsu:SQ010/SH020 comment 3f2a...``). ``covers`` names the clips or shot of the run's
     findings the record answers, and ``media`` the fingerprints the approver saw (see
-    ``genflag.approvals.fingerprint``). genflag validates every record, applies the ``[approvals]``
+    ``genflag.api.fingerprint_media``). genflag validates every record, applies the ``[approvals]``
     role policy, and compares fingerprints with the media now. Raise ApprovalSourceError when the
     system cannot be read completely; never return a partial list. Anything worth saying that is
     not an error (a shot with no review task) goes in ``self.warnings``: genflag prints it.
@@ -171,123 +168,3 @@ class ApprovalSource:
     def read(self, run: RunResult, options: dict[str, Any]) -> list[dict[str, Any]]:
         """Return the approval records that answer the run's findings."""
         raise NotImplementedError
-
-
-def fingerprint_media(finding: Finding, media_roots: Sequence[tuple[str, str]] = (),
-                      cache_dir: str | None = None) -> dict[str, Any] | None:
-    """The content fingerprint of the media a finding's clip uses now (schemas/approval.schema.json
-    ``media`` item), or None when it cannot be read (missing, remote, no media)."""
-    import os
-
-    from .approvals.fingerprint import FingerprintError, Hasher, resolve_media
-    base = os.path.dirname(os.path.abspath(finding.timeline)) if finding.timeline else None
-    try:
-        media = resolve_media(finding.media, finding.media_path, media_roots, base)
-        with Hasher(cache_dir) as hasher:
-            return hasher.fingerprint(media, finding.clip).to_dict()
-    except FingerprintError:
-        return None
-
-
-@dataclass
-class PluginEntry:
-    """A registered plugin: its kind, name, origin and (once loaded) its class or an error."""
-
-    kind: str
-    name: str
-    origin: str
-    loader: Callable[[], Any]
-    loaded: Any = None
-    error: str | None = None
-
-    def load(self) -> Any:
-        """Import the plugin on first use; keep the error instead of raising it twice."""
-        if self.loaded is None and self.error is None:
-            try:
-                self.loaded = self.loader()
-            except Exception as exc:  # a broken plugin is reported, never silently dropped
-                self.error = f"{type(exc).__name__}: {exc}"
-        return self.loaded
-
-
-class PluginRegistry:
-    """Built-in plugins plus those found through entry points, loaded lazily."""
-
-    def __init__(self) -> None:
-        self._entries: dict[tuple[str, str], PluginEntry] = {}
-        self._discovered = False
-        self.generation = 0  # changes with every registration (for caches of what plugins declare)
-
-    def register(self, kind: str, name: str, loader: Callable[[], Any], origin: str = "built-in") -> None:
-        """Register a plugin class factory under a kind and name (later wins)."""
-        self._entries[(kind, name)] = PluginEntry(kind, name, origin, loader)
-        self.generation += 1
-
-    def state(self) -> int:
-        """Discover entry points (once) and return the generation: it changes with every registration."""
-        self._discover()
-        return self.generation
-
-    def entries(self, kind: str | None = None) -> list[PluginEntry]:
-        """Every registered entry of a kind (all kinds when None), discovering entry points once."""
-        self._discover()
-        return [e for (k, _), e in sorted(self._entries.items()) if kind is None or k == kind]
-
-    def get(self, kind: str, name: str) -> Any:
-        """Return the loaded plugin class, or raise KeyError / ImportError with the reason."""
-        self._discover()
-        entry = self._entries.get((kind, name))
-        if entry is None:
-            from .cli_suggest import did_you_mean
-            names = [e.name for e in self.entries(kind)]
-            raise KeyError(f"no {kind} plugin named {name!r}{did_you_mean(name, names)} "
-                           f"(installed: {', '.join(names) or 'none'}){plugins_hidden_note()}")
-        loaded = entry.load()
-        if loaded is None:
-            raise ImportError(f"{kind} plugin {name!r} failed to load: {entry.error}")
-        return loaded
-
-    def load_all(self, kind: str) -> list[Any]:
-        """Return every loadable plugin of a kind (failures stay listed by `genflag plugins`)."""
-        return [e.loaded for e in self.entries(kind) if e.load() is not None]
-
-    def failures(self) -> list[PluginEntry]:
-        """Entries that failed to load."""
-        return [e for e in self.entries() if e.error]
-
-    def _discover(self) -> None:
-        if self._discovered:
-            return
-        self._discovered = True
-        from . import builtins
-        builtins.register(self)
-        if plugins_hidden():
-            return
-        groups = _entry_points(set(KIND_GROUPS.values()))
-        for kind, group in KIND_GROUPS.items():
-            for ep in groups.get(group, []):
-                dist = getattr(getattr(ep, "dist", None), "name", "?")
-                self.register(kind, ep.name, ep.load, origin=f"entry point {group} ({dist})")
-
-
-def plugins_hidden() -> bool:
-    """True when GENFLAG_NO_PLUGINS asks to ignore third-party plugins (built-ins only)."""
-    return os.environ.get(NO_PLUGINS_VAR, "").strip() not in ("", "0")
-
-
-def plugins_hidden_note() -> str:
-    """A note to add where a missing plugin may be explained by GENFLAG_NO_PLUGINS ("" when it is unset)."""
-    return (f"; {NO_PLUGINS_VAR} is set, so installed plugins are ignored (unset it to load them)"
-            if plugins_hidden() else "")
-
-
-def _entry_points(groups: set[str]) -> dict[str, list[Any]]:
-    """genflag's entry points by group, from one pass over the installed distributions."""
-    try:
-        everything = importlib_metadata.entry_points()  # one scan; select() works on 3.10's groups too
-        return {group: list(everything.select(group=group)) for group in groups}
-    except Exception:  # broken metadata of some distribution: genflag's own plugins still work
-        return {}
-
-
-registry = PluginRegistry()

@@ -16,6 +16,9 @@ The policy (tests/test_safe_text.py pins it as a truth table):
   tried to hide is shown.
 - **terminal** (text output, stderr messages, ``rules``, ``probe``, ``diff``, ``plugins``): escaped,
   one line, shortened with an ellipsis.
+- **data** (facts, evidence, finding messages, exception descriptions kept in results): white space
+  collapsed to one line and shortened, nothing escaped (``collapse_space``, ``describe_exception``):
+  each output above escapes the data for its own target when it shows it.
 - **github** (workflow commands): the terminal form, then GitHub's own percent-encoding of the
   message (``%``, CR, LF) and of properties (also ``:`` and ``,``).
 - **xml** (JUnit): the terminal form of each name; in text genflag joins itself, characters
@@ -90,9 +93,19 @@ def terminal(value: object, limit: int | None = 200) -> str:
     return shorten(escape_visible(value), limit)
 
 
-def one_line(value: object, limit: int | None = 200) -> str:
-    """Same as terminal() (the name older callers use)."""
-    return terminal(value, limit)
+def collapse_space(value: object, limit: int | None = None) -> str:
+    """Text as one line of data: every run of white space (line breaks included) one space, shortened.
+    Nothing is escaped: for values kept as data (facts, evidence, messages), which every output escapes
+    for its own target when it shows them."""
+    return shorten(" ".join(str(value).split()), limit)
+
+
+def describe_exception(exc: BaseException, limit: int | None = 300) -> str:
+    """An exception as one line of data: ``Type: message``, white space collapsed and shortened (the type
+    alone when the message is empty). The one form every error, fact and log line names an exception by."""
+    text = collapse_space(exc, limit)
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
 
 
 def terminal_lines(value: object, limit: int | None = 1000) -> list[str]:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from genflag.plugins import WriterSummary, registry
+from genflag.plugins import WriterSummary
+
+from genflag.registry import registry
 from tests.kitsu.builders import finding, run_of
 from tests.kitsu.conftest import require_plugin
 from tests.kitsu.fault_proxy import fault_proxy

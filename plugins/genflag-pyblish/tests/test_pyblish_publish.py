@@ -159,7 +159,8 @@ def test_representations_in_the_ayon_layout_are_collected(tmp_path: Path, shot) 
 
 
 def test_configured_genflag_writers_receive_the_run(shot) -> None:
-    from genflag.plugins import Writer, WriterSummary, registry
+    from genflag.plugins import Writer, WriterSummary
+    from genflag.registry import registry
 
     received = []
 

@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterator, Sequence
 
 from ..findings import Finding
-from ..safe_text import one_line
+from ..safe_text import terminal
 from .apply import ApprovalInputs
 from .fingerprint import FingerprintError, Hasher, resolve_media
 from .matching import RecordIndex
@@ -27,16 +27,16 @@ def explain_lines(findings: Sequence[Finding], inputs: ApprovalInputs, roots: Se
 def _finding_lines(finding: Finding, index: RecordIndex, inputs: ApprovalInputs, hasher: Hasher,
                    roots: Sequence[tuple[str, str]]) -> Iterator[str]:
     approval = finding.approval or {}
-    where = f"{one_line(finding.track, 40)}@{finding.record_in}-{finding.record_out}" if finding.record_in else ""
-    yield f"{one_line(finding.clip, 120)} {where}: {finding.rule} ({finding.category}, {finding.severity})"
-    yield f"  state: {approval.get('state', 'unknown')}: {one_line(str(approval.get('summary', '')), 300)}"
+    where = f"{terminal(finding.track, 40)}@{finding.record_in}-{finding.record_out}" if finding.record_in else ""
+    yield f"{terminal(finding.clip, 120)} {where}: {finding.rule} ({finding.category}, {finding.severity})"
+    yield f"  state: {approval.get('state', 'unknown')}: {terminal(str(approval.get('summary', '')), 300)}"
     if approval.get("required"):
         yield f"  needs approval by: {' and '.join(approval['required'])} ([approvals] policy; " \
               f"triggers: {', '.join(triggers_of(finding)) or '-'})"
     current, now = _media_now(finding, hasher, roots)
     yield f"  media now: {now}"
     if finding.review:
-        yield f"  editor review: {finding.review.get('status')} by {one_line(str(finding.review.get('by') or 'editor'), 80)}" \
+        yield f"  editor review: {finding.review.get('status')} by {terminal(str(finding.review.get('by') or 'editor'), 80)}" \
               " (an editor's review is not a written approval)"
     records = index.applicable(finding, triggers_of(finding))
     if not records:
@@ -53,13 +53,13 @@ def _media_now(finding: Finding, hasher: Hasher, roots: Sequence[tuple[str, str]
         printed = hasher.fingerprint(media, finding.clip)
     except FingerprintError as exc:
         return None, f"cannot be read ({exc})"
-    return media, f"{printed.short()} {one_line(printed.path, 300)}"
+    return media, f"{printed.short()} {terminal(printed.path, 300)}"
 
 
 def _record_line(record: ApprovalRecord, finding: Finding, inputs: ApprovalInputs, current: Any,
                  hasher: Hasher) -> str:
-    head = (f"{one_line(record.location, 300)}: {record.at} {record.decision} by {one_line(record.who(), 120)}, "
-            f"ref {one_line(record.ref, 120)}")
+    head = (f"{terminal(record.location, 300)}: {record.at} {record.decision} by {terminal(record.who(), 120)}, "
+            f"ref {terminal(record.ref, 120)}")
     if not inputs.policy.counts(record.role, finding):
         return f"{head}: does not count (role {record.role!r} is not one the policy requires here)"
     if record.decision != "approved":

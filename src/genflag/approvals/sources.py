@@ -49,7 +49,8 @@ def load_inputs(run: RunResult, policy: ApprovalPolicy, ledger_path: str | None,
 def read_source(name: str, run: RunResult, options: dict[str, Any],
                 warnings: list[str] | None = None) -> list[ApprovalRecord]:
     """Read one approvals source plugin (its warnings go to ``warnings``); raise ApprovalSourceFailed on any failure."""
-    from ..plugins import ApprovalSourceError, registry
+    from ..plugins import ApprovalSourceError
+    from ..registry import registry
     try:
         source = registry.get("approvals", name)()
     except (KeyError, ImportError) as exc:

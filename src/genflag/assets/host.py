@@ -31,6 +31,7 @@ from openassetio.pluginSystem import (
 )
 
 from ..errors import ConfigError
+from ..safe_text import describe_exception
 
 #: Environment variable OpenAssetIO reads the default manager configuration from.
 CONFIG_ENV_VAR: str = ManagerFactory.kDefaultManagerConfigEnvVarName
@@ -194,7 +195,7 @@ def call_batch(call: Callable[[list[Any], Callable[..., None], Callable[..., Non
         if retry_singly:
             _retry_singly(call, items, pending, results)
         else:
-            failure = BatchFailure("managerException", f"not attempted: the manager raised mid-batch: {one_line(exc)}")
+            failure = BatchFailure("managerException", f"not attempted: the manager raised mid-batch: {describe_exception(exc)}")
             for index in pending:
                 results[index] = failure
     missing = BatchFailure("noResult", "the manager returned no result")
@@ -221,10 +222,10 @@ def _retry_singly(call: Callable[..., None], items: Sequence[Any], pending: list
             _call_into(call, [items[index]], [index], results)
             raised = 0
         except Exception as exc:
-            results[index] = BatchFailure("managerException", f"the manager raised {one_line(exc)}")
+            results[index] = BatchFailure("managerException", f"the manager raised {describe_exception(exc)}")
             raised += 1
             if raised >= _RETRY_GIVE_UP:
-                gave_up = BatchFailure("managerException", f"not attempted: the manager keeps raising: {one_line(exc)}")
+                gave_up = BatchFailure("managerException", f"not attempted: the manager keeps raising: {describe_exception(exc)}")
                 for rest in pending[position + 1:]:
                     results[rest] = gave_up
                 return
@@ -238,15 +239,6 @@ def error_code_name(code: Any) -> str:
     return name
 
 
-def one_line(exc: BaseException) -> str:
-    """Return an exception as one short line: its type and the first line of its message."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[0] if lines else ""
-    if len(text) > 300:
-        text = text[:297] + "..."
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def _error_summary(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) <= 1:
@@ -258,7 +250,7 @@ def _load_failure(exc: BaseException, factory: Any, logger: CollectingLogger) ->
     found = re.search(r"No plug-in registered with the identifier '([^']*)'", str(exc))
     if isinstance(exc, InputValidationException) and found:
         return _unknown_manager(found.group(1), factory, logger)
-    return f"the configured asset manager failed to load: {one_line(exc)}"
+    return f"the configured asset manager failed to load: {describe_exception(exc)}"
 
 
 def _unknown_manager(identifier: str, factory: Any, logger: CollectingLogger) -> str:

@@ -21,7 +21,8 @@ from openassetio_mediacreation.traits.managementPolicy import ManagedTrait_v1
 from .. import __version__
 from ..findings import SEVERITY_RANK, Finding, RunResult, TimelineResult
 from ..plugins import Writer, WriterSummary
-from .host import AssetSession, BatchFailure, call_batch, one_line, required_session
+from ..safe_text import describe_exception
+from .host import AssetSession, BatchFailure, call_batch, required_session
 from .resolve import resolve_references
 from .traits.review import FlaggedTrait_v1
 
@@ -171,7 +172,7 @@ def _allowed_by_policy(items: list[_Item], result: TimelineResult, session: Asse
     except Exception as exc:  # the policy query is not a batch: one failure covers the timeline
         for item in items:
             _error(summary, result, item, "management policy query failed",
-                   BatchFailure("managerException", one_line(exc)))
+                   BatchFailure("managerException", describe_exception(exc)))
         return []
     kept = [i for i in items if frozenset(i.data.traitSet()) in managed]
     if not kept:

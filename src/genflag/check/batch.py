@@ -10,14 +10,31 @@ from __future__ import annotations
 
 import time
 from functools import partial
-from typing import Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from ..findings import RunResult, TimelineResult
-from .isolation import DEFAULT_TIMEOUT, Limits, TaskFailed, default_memory_limit, run_many
-from .checker import Checker, CheckOptions
 from ..timeline.read import json_depth
+from .isolation import DEFAULT_TIMEOUT, Limits, TaskFailed, default_memory_limit, run_many
+from .options import CheckOptions
 
 Progress = Callable[[TimelineResult], None]
+
+
+class BatchChecker(Protocol):
+    """What a batch needs of a checker (checker.Checker, and report's layout-measuring one)."""
+
+    options: CheckOptions
+    checked_at: str
+
+    @property
+    def pack(self) -> Any:
+        """The rule pack the checker runs (its describe() goes into the run)."""
+
+    def isolated_check(self, path: str) -> Any:
+        """Check one timeline in a child process; return what absorb() takes back in the parent."""
+
+    def absorb(self, path: str, payload: Any) -> TimelineResult:
+        """In the parent: the TimelineResult from what isolated_check() returned."""
 
 
 def not_checked(path: str) -> TimelineResult:
@@ -52,17 +69,16 @@ def likely_cause(path: str, failure: TaskFailed) -> str:
     return f" (the file nests JSON {depth:,} levels deep)" if depth > SUSPICIOUS_DEPTH else ""
 
 
-def check_batch(paths: Sequence[str], options: CheckOptions, jobs: int = 1,
-                progress: Progress | None = None, checker: Checker | None = None) -> RunResult:
-    """Check timelines, each in a child process, ``jobs`` at a time."""
-    checker = checker or Checker(options)
+def check_batch(checker: BatchChecker, paths: Sequence[str], jobs: int = 1,
+                progress: Progress | None = None) -> RunResult:
+    """Check timelines with a checker, each in a child process, ``jobs`` at a time."""
     run = RunResult(rule_pack=checker.pack.describe(), checked_at=checker.checked_at)
     started = time.perf_counter()
     workers = max(1, min(jobs, len(paths)))
     tasks = [(index, partial(checker.isolated_check, path)) for index, path in enumerate(paths)]
     done: dict[int, TimelineResult] = {}
     try:
-        for index, outcome in run_many(tasks, workers, limits_for(options, workers)):
+        for index, outcome in run_many(tasks, workers, limits_for(checker.options, workers)):
             path = paths[index]
             done[index] = failed(path, outcome) if isinstance(outcome, TaskFailed) else checker.absorb(path, outcome)
             if progress:

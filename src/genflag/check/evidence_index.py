@@ -4,7 +4,7 @@ to the fields that source can feed.
 A clip's fields get their values from three kinds of source:
 
 - its snapshot (the clip as JSON): every snapshot-literal field (clip.name, marker.*, metadata.*...,
-  facts.from_snapshot) takes its values from the snapshot's scalars;
+  clip_fields.from_snapshot) takes its values from the snapshot's scalars;
 - a derived core field (media.target, track.name, review.status...): its own computed values;
 - a key of a fact group a collector added (c2pa.claim_generator, media.state...): that key's values,
   shared by every clip with the group.
@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..facts.view import CORE_FIELDS, FactGroup, Facts, from_snapshot
+from ..facts.clip_fields import CORE_FIELDS, from_snapshot
+from ..facts.values import value_text
+from ..facts.view import FactGroup, Facts
 from ..rules.model import Leaf
-from ..rules.modifiers import value_text
 from ..rules.prefilter import EvidenceFilter, search_text
 
 #: Search results remembered per (source, text), at most this many (then forgotten all at once).

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
+from ..safe_text import describe_exception
 
 #: Signals a child can die of, named for the message.
 _SIGNALS = {signal.SIGSEGV: "crashed (segmentation fault)", signal.SIGABRT: "crashed (aborted)",
@@ -255,10 +256,9 @@ def _die_with(parent: int) -> None:
 
 def _describe(exc: BaseException) -> str:
     from .crash_log import write_crash_log
-    text = " ".join(str(exc).split())[:300]
     log = write_crash_log(exc)
     where = f"traceback written to {log}" if log else "the traceback could not be written"
-    return f"internal error: {type(exc).__name__}: {text}; {where}; please report it"
+    return f"internal error: {describe_exception(exc)}; {where}; please report it"
 
 
 def _limit_memory(limit: int) -> None:

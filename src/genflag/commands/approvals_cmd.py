@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..safe_text import one_line
+from ..safe_text import terminal
 from .common import add_check_options
 from .post_check import ledger_path, policy
 
@@ -60,8 +60,8 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for number, record in enumerate(ledger.records, start=1):
         media = f"{len(record.media)} media" if record.media else ("unbound" if record.unbound else "no media")
-        print(f"{ledger.path}:{number}: {record.at} {record.decision} {one_line(record.covers.label(), 200)} "
-              f"by {one_line(record.who(), 120)} ref {one_line(record.ref, 120)} ({media})")
+        print(f"{ledger.path}:{number}: {record.at} {record.decision} {terminal(record.covers.label(), 200)} "
+              f"by {terminal(record.who(), 120)} ref {terminal(record.ref, 120)} ({media})")
     print(f"{len(ledger.records)} record(s); head {ledger.head}")
     return EXIT_OK
 

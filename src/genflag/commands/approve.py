@@ -112,15 +112,15 @@ def _samples(args: argparse.Namespace) -> int:
 
 
 def _print_covered(prepared: Any, args: argparse.Namespace) -> None:
-    from ..safe_text import one_line
+    from ..safe_text import terminal
     record = prepared.record
     verb = {"approved": "approves", "rejected": "rejects", "revoked": "revokes"}[record.decision]
-    print(f"{record.who()} {verb} {one_line(record.covers.label(), 200)}, ref {one_line(record.ref, 120)}:")
+    print(f"{record.who()} {verb} {terminal(record.covers.label(), 200)}, ref {terminal(record.ref, 120)}:")
     for finding in prepared.covered:
-        where = f"{one_line(finding.track, 40)}@{finding.record_in}" if finding.record_in else one_line(finding.track, 40)
-        print(f"  {where} {one_line(finding.clip, 80)}: {finding.rule} ({finding.category})")
+        where = f"{terminal(finding.track, 40)}@{finding.record_in}" if finding.record_in else terminal(finding.track, 40)
+        print(f"  {where} {terminal(finding.clip, 80)}: {finding.rule} ({finding.category})")
     for printed in record.media:
-        print(f"  media {printed.short()} {one_line(printed.path, 300)}"
+        print(f"  media {printed.short()} {terminal(printed.path, 300)}"
               + (f" ({printed.frame_count} frames)" if printed.kind == "sequence" else ""))
     if record.unbound:
         print("  not bound to media: a re-render will not make this approval stale")

@@ -14,7 +14,7 @@ from ..timeline.inputs import expand_inputs
 from ..safe_text import terminal
 from ..files.output_paths import OutputTarget, resolve_output, write_output
 from ..check.checker import Checker
-from ..plugins import registry
+from ..registry import registry
 from .common import set_output_fail_level
 from .hints import print_hints
 from .common import (
@@ -96,7 +96,7 @@ def _check(args: argparse.Namespace, paths: list[str], options: Any, jobs: int) 
         if scheduler:
             from ..check.dask_backend import check_on_dask
             return check_on_dask(paths, options, scheduler, progress)
-        return check_batch(paths, options, jobs=jobs, progress=progress, checker=Checker(options))
+        return check_batch(Checker(options), paths, jobs=jobs, progress=progress)
 
 
 def _target(args: argparse.Namespace, paths: list[str]) -> OutputTarget | None:

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import GenflagError, UsageError
 from ..findings import RunResult, TimelineResult
 from ..files.output_paths import resolve_output, write_output
-from ..plugins import registry
+from ..registry import registry
 from ..files.schemas import validator
 from .common import FAIL_ON, exit_code, set_output_fail_level
 

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from ..errors import EXIT_OK, EXIT_USAGE
 from ..safe_text import terminal
-from ..plugins import NO_PLUGINS_VAR, plugins_hidden, registry
+from ..registry import NO_PLUGINS_VAR, plugins_hidden, registry
 
 HEADER = ("KIND", "NAME", "STATE", "ORIGIN", "DESCRIPTION")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import ConfigError, Problem, ProblemsError
+from ..errors import ConfigError, Problem, ProblemsError, did_you_mean
 from ..files.toml_positions import Path as KeyPath
 from ..files.toml_positions import Position, key_positions, nearest_position
 
@@ -130,7 +130,6 @@ def load_config(start: str | os.PathLike[str] | None = None) -> ProjectConfig:
 
 def _schema_problems(data: dict[str, Any], table: str) -> list[tuple[KeyPath, str]]:
     """Every schema problem as (key path, message naming the key), with did-you-mean for keys and values."""
-    from ..cli_suggest import did_you_mean
     from ..files.schemas import explain, validator
     out = []
     for error in validator("config.schema.json").iter_errors(data):
@@ -172,7 +171,6 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 
 def rule_id_problems(config: ProjectConfig, known: Iterable[str]) -> list[Problem]:
     """Problems for configured rule ids (``[severity]`` keys, ``disable`` items) that name no loaded rule."""
-    from ..cli_suggest import did_you_mean
     ids = sorted(known)
     named = [(("severity", rule), rule) for rule in config.get("severity", {}) or {}]
     named += [(("disable", index), rule) for index, rule in enumerate(config.get("disable", []) or [])]

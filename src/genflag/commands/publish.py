@@ -10,11 +10,12 @@ import argparse
 import sys
 from typing import Any
 
+from .. import api
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..timeline.inputs import expand_inputs
 from ..safe_text import terminal
 from ..check.checker import Checker
-from ..plugins import WriterSummary, registry
+from ..plugins import WriterSummary
 from . import publish_assets
 from .common import add_check_options, apply_min_evidence, check_options, parse_adapter_args, project_config
 from .post_check import run_post_check
@@ -43,26 +44,19 @@ def run(args: argparse.Namespace) -> int:
     """Check, then publish with the chosen writer; exit 1 on per-item errors, 2 when nothing could be done."""
     if args.to == "assets":
         return publish_assets.run(args)
-    writer = _writer(args.to)
+    writer = api.writer(args.to)
     configured = project_config(args).get(args.to, {}) or {}
     options: dict[str, Any] = {**configured, **parse_adapter_args(args.option, option="--option")}
     paths = expand_inputs(args.timelines)
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    options = check_options(args)
-    result = apply_min_evidence(Checker(options).check_paths(paths), options)
+    check = check_options(args)
+    result = apply_min_evidence(Checker(check).check_paths(paths), check)
     run_post_check(args, result)
     for message in result.errors:
         print(terminal(message, 1000), file=sys.stderr)
     summary = writer.publish(result, options, dry_run=args.dry_run)
     return _report(summary, args.to, args.dry_run)
-
-
-def _writer(name: str) -> Any:
-    try:
-        return registry.get("writer", name)()
-    except (KeyError, ImportError) as exc:
-        raise UsageError(str(exc).strip('"')) from None
 
 
 def _report(summary: WriterSummary, name: str, dry_run: bool) -> int:

@@ -51,7 +51,7 @@ def report_format(args: argparse.Namespace) -> str:
 
 def _plugin_suffixes() -> dict[str, str]:
     """Extensions that installed report plugins declare (``suffix``), extension -> format name."""
-    from ..plugins import registry
+    from ..registry import registry
     out = {}
     for entry in registry.entries("report"):
         if entry.origin != "built-in" and entry.load() is not None and getattr(entry.loaded, "suffix", ""):
@@ -61,7 +61,7 @@ def _plugin_suffixes() -> dict[str, str]:
 
 def report_class(name: str) -> Any:
     """Look a report format up in the plugin registry; an unknown one is a usage error."""
-    from ..plugins import registry
+    from ..registry import registry
     try:
         return registry.get("report", name)
     except (KeyError, ImportError) as exc:

@@ -7,7 +7,7 @@ import json
 from difflib import get_close_matches
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
-from ..facts.view import CORE_FIELD_DOCS
+from ..facts.catalogue import FIELD_DOCS
 from ..safe_text import json_dumps, terminal, terminal_lines
 from ..rules.loader import load_rule_file
 from ..rules.pack import RulePack, load_pack, rule_files_in
@@ -150,8 +150,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_fields(args: argparse.Namespace) -> int:
     """Print every documented fact field."""
-    from ..facts.view import plugin_field_docs
-    for name, text in {**CORE_FIELD_DOCS, **plugin_field_docs()}.items():
+    from ..rules.fields import plugin_field_docs
+    for name, text in {**FIELD_DOCS, **plugin_field_docs()}.items():
         print(f"{terminal(name, 200):<36} {terminal(text, 1000)}")
     print("any field may end in .* to match every value under it, e.g. metadata.* or c2pa.*")
     return EXIT_OK

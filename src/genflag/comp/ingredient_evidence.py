@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable, Mapping
+from ..safe_text import collapse_space
 
 _STAMP = re.compile(
     r"comfyui|stable[ _-]?diffusion|(?:^|[^a-z])sdxl|midjourney|dall[-·. _]?e(?:[ _-]?[23])?(?:[^a-z]|$)|"
@@ -39,8 +40,7 @@ def _first(value: Any) -> Any:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = " ".join(str(_first(value)).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return collapse_space(_first(value), limit)
 
 
 def _iptc(facts: Facts) -> str | None:

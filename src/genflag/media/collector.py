@@ -16,7 +16,25 @@ from typing import Any, Sequence
 import opentimelineio as otio
 
 from ..plugins import ClipPlace, Collector, FactGroup, RunContext
-from .probe_runner import DEFAULT_JOBS, DEFAULT_TIMEOUT, MediaTarget, ProbeRunner, RunnerOptions, one_line
+from ..safe_text import describe_exception
+from .probe_runner import DEFAULT_JOBS, DEFAULT_TIMEOUT, MediaTarget, ProbeRunner, RunnerOptions
+
+
+#: The media.* facts this collector adds (each probe's own namespace holds the rest), for `genflag rules
+#: fields` and did-you-mean.
+FIELD_DOCS: dict[str, str] = {
+    "media.path": "local path probed (after --media-root remaps and file:// decoding); for a sequence, the pattern",
+    "media.size": "file size in bytes",
+    "media.format": "container sniffed from the first bytes: jpeg, png, exr, tiff, bmff (mp4/mov/heic), wav...",
+    "media.missing": "true when the file (or every sampled frame) does not exist",
+    "media.unreadable": "why a file could not be read (not a regular file, permission denied, not a local file...)",
+    "media.sequence": "true for an image sequence",
+    "media.frames_sampled": "frame numbers probed (first, middle, last by default)",
+    "media.frames_missing": "sampled frames that do not exist",
+    "media.frame_count": "frames in the sequence (from the ImageSequenceReference, else the folder listing)",
+    "media.state": "whether the media was read: read, missing, unreadable or remote",
+    "media.probe_failed": "the probes that failed on the file, and why",
+}
 
 
 class MediaCollector(Collector):
@@ -25,6 +43,7 @@ class MediaCollector(Collector):
     name = "media"
     order = 50
     description = "probe the media files behind clips: C2PA, XMP, PNG/EXIF generator metadata, EXR/DPX headers, sidecars"
+    fields = FIELD_DOCS
 
     def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
         """Probe every clip's media once per unique file; clips sharing media share one fact group."""
@@ -52,7 +71,7 @@ def _target_or_failure(place: ClipPlace) -> MediaTarget | None:
     try:
         return clip_target(place)
     except Exception as exc:  # a malformed reference costs this clip only
-        place.facts.add({"media.unreadable": f"cannot read the media reference: {one_line(exc)}",
+        place.facts.add({"media.unreadable": f"cannot read the media reference: {describe_exception(exc)}",
                          "media.state": "unreadable"})
         return None
 

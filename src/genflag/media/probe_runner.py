@@ -21,16 +21,17 @@ from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, TypeV
 from urllib.parse import urlsplit
 
 from .deadline_pool import map_with_deadline
-from ..facts.view import RESERVED_NAMESPACES
+from ..facts.catalogue import RESERVED_NAMESPACES
 from ..files.file_kinds import file_kind, os_reason
 from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
-from ..plugins import MediaProbe, registry
+from ..plugins import MediaProbe
+from ..registry import registry
 from .probe_cache import ProbeCache, default_cache_dir
-from .probes import BUILTIN_PROBES
 from .probes.c2pa_probe import manifest_sidecar_candidates
 from .probes.sidecar import sidecar_candidates
 from .probes.sniff import sniff
 from .probes.source_type import derive_iptc
+from ..safe_text import describe_exception
 
 HEAD_BYTES = 64 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -78,16 +79,10 @@ class _Plan:
 
 
 def load_probes(disabled: Collection[str] = ()) -> list[MediaProbe]:
-    """Instantiate the built-in probes plus those registered as plugins (a plugin wins by name)."""
-    classes: dict[str, Any] = {}
-    for name, target in BUILTIN_PROBES.items():
-        module, _, attr = target.partition(":")
-        classes[name] = getattr(importlib.import_module(module), attr)
-    for entry in registry.entries("probe"):
-        loaded = entry.load()
-        if loaded is not None:
-            classes[entry.name] = loaded
-    return [cls() for name, cls in sorted(classes.items()) if name not in set(disabled)]
+    """Instantiate every registered probe: genflag's own and plugins' (a plugin wins by name)."""
+    skip = set(disabled)
+    return [entry.loaded() for entry in registry.entries("probe")
+            if entry.name not in skip and entry.load() is not None]
 
 
 def probe_set_key(probes: Iterable[MediaProbe]) -> str:
@@ -135,7 +130,7 @@ class ProbeRunner:
         try:
             return self._plan(target)
         except Exception as exc:  # a hostile URL (NUL byte, bad escape...): this target only
-            return _Plan(target.url, failed=f"cannot plan: {one_line(exc)}")
+            return _Plan(target.url, failed=f"cannot plan: {describe_exception(exc)}")
 
     def probe_files(self, paths: Sequence[str]) -> dict[str, Facts]:
         """Return the facts of local files: stat all, answer from the cache, probe the rest."""
@@ -178,7 +173,7 @@ class ProbeRunner:
             found = probe.probe(path, head)
             return self._own_facts(probe, found)
         except Exception as exc:  # one probe failing on one file is a fact, never a crash
-            return {f"{probe.name}.error": one_line(exc)}
+            return {f"{probe.name}.error": describe_exception(exc)}
 
     def _own_facts(self, probe: MediaProbe, found: Mapping[str, Any]) -> Facts:
         out: Facts = {}
@@ -222,7 +217,7 @@ class ProbeRunner:
         try:
             st = os.stat(path)
         except ValueError as exc:  # a NUL in the path
-            return {"media.path": path, "media.unreadable": one_line(exc)}
+            return {"media.path": path, "media.unreadable": describe_exception(exc)}
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR):
                 return {"media.path": path, "media.missing": True}
@@ -276,7 +271,7 @@ class ProbeRunner:
         try:
             return ProbeCache(directory, probe_set_key(self.probes))
         except Exception as exc:  # sqlite3 / OS errors: run without a cache
-            self._warn(f"probe cache {directory} unusable, probing without it: {one_line(exc)}")
+            self._warn(f"probe cache {directory} unusable, probing without it: {describe_exception(exc)}")
             return None
 
     def _lookup(self, keys: Iterable[tuple[str, int, int, str]]) -> dict[str, Facts]:
@@ -285,7 +280,7 @@ class ProbeRunner:
         try:
             return self._cache.lookup(keys)
         except Exception as exc:  # a corrupt or locked cache is a warning
-            self._warn(f"probe cache lookup failed: {one_line(exc)}")
+            self._warn(f"probe cache lookup failed: {describe_exception(exc)}")
             return {}
 
     def _store(self, rows: list[tuple[tuple[str, int, int, str], Facts]]) -> None:
@@ -294,7 +289,7 @@ class ProbeRunner:
         try:
             self._cache.store(rows)
         except Exception as exc:
-            self._warn(f"probe cache write failed: {one_line(exc)}")
+            self._warn(f"probe cache write failed: {describe_exception(exc)}")
 
     def _warn(self, message: str) -> None:
         with self._lock:
@@ -306,7 +301,7 @@ def _safe_assemble(plan: _Plan, results: Mapping[str, Facts]) -> Facts:
     try:
         return _assemble(plan, results)
     except Exception as exc:  # a merge that fails costs this target only
-        return {"media.path": plan.path, "media.unreadable": f"cannot read: {one_line(exc)}"}
+        return {"media.path": plan.path, "media.unreadable": f"cannot read: {describe_exception(exc)}"}
 
 
 #: media.state values: whether the media behind a target was read (findings.MEDIA_STATES).
@@ -387,12 +382,6 @@ def valid_text(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return _SURROGATE.sub("\ufffd", text)
-
-
-def one_line(exc: BaseException) -> str:
-    """Return an exception as one bounded line: 'Type: message'."""
-    text = " ".join(str(exc).split())[:300]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def clean_value(value: Any) -> Any:

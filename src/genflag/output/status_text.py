@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import NOT_READ_STATES, Finding, RunResult
-from ..safe_text import one_line
+from ..safe_text import terminal
 
 #: Media read states as a producer reads them.
 MEDIA_WORDS = {"read": "read", "missing": "media missing", "unreadable": "media unreadable",
@@ -21,7 +21,7 @@ def approval_words(finding: Finding) -> str:
     state = approval.get("state")
     if not state or state == "not_required":
         return ""
-    summary = one_line(str(approval.get("summary") or ""), 300)
+    summary = terminal(str(approval.get("summary") or ""), 300)
     if state == "approved":
         return summary
     if state == "pending":
@@ -39,8 +39,8 @@ def consent_words(finding: Finding) -> str:
     if status == "unchecked":
         return "not checked (no consent registry given)"
     if status == "granted":
-        return f"granted {one_line(captures.get('consent_record') or '', 80)}".strip()
-    reason = one_line(captures.get("consent_reason") or "", 200)
+        return f"granted {terminal(captures.get('consent_record') or '', 80)}".strip()
+    reason = terminal(captures.get("consent_reason") or "", 200)
     return f"{status.replace('_', ' ').upper()}: {reason}" if reason else status.replace("_", " ").upper()
 
 
@@ -59,7 +59,7 @@ def review_words(finding: Finding) -> str:
     review = finding.review or {}
     if not review and finding.status == "open":
         return ""
-    who = one_line(str(review.get("by") or "editor"), 80)
+    who = terminal(str(review.get("by") or "editor"), 80)
     status = review.get("status") or finding.status
     needs_approval = (finding.approval or {}).get("state") not in (None, "not_required")
     return f"editor review: {status} by {who}" + ("; not a written approval" if needs_approval else "")
@@ -85,8 +85,8 @@ def approvals_summary(run: RunResult) -> str:
     parts = []
     ledger = info.get("ledger")
     if ledger:
-        parts.append(f"ledger {one_line(ledger['path'], 200)} ({ledger['records']} record(s), head {ledger['head']})")
-    parts += [f"{one_line(s['name'], 40)} ({s['records']} record(s))" for s in info.get("sources") or []]
+        parts.append(f"ledger {terminal(ledger['path'], 200)} ({ledger['records']} record(s), head {ledger['head']})")
+    parts += [f"{terminal(s['name'], 40)} ({s['records']} record(s))" for s in info.get("sources") or []]
     if not parts:
         return "approvals: none in use (no ledger, no tracker): findings that require approval are pending" \
             if info else ""

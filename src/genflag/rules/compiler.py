@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from ..errors import Problem
 from ..files.yaml_positions import LocatedYaml
+from .fields import checked_namespaces, declaration_state, known_fields
 from . import condition as cond
 from .model import Capture, Context, Leaf, Rule, Selection
 from .modifiers import (
@@ -166,13 +167,11 @@ class Compiler:
 
 def _field_problem(field: str) -> str | None:
     """What is wrong with a field name, if anything (memoised per field and installed plugins)."""
-    from ..facts.view import declaration_state
     return _field_problem_cached(field, declaration_state())
 
 
 @lru_cache(maxsize=8192)
 def _field_problem_cached(field: str, _state: tuple[int, int]) -> str | None:
-    from ..facts.view import checked_namespaces, known_fields
     if not field or field.startswith(".") or field.endswith(".") or ".." in field:
         return f"malformed field name {field!r}"
     if "*" in field and not field.endswith(".*"):

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import re2
 
+from ..facts.values import value_text
 from .words import contains_words, words
 
 Test = Callable[[Any], "str | None"]
@@ -24,20 +25,10 @@ Test = Callable[[Any], "str | None"]
 FLAGS = ("i", "cased", "all", "not")
 
 MAX_PATTERN = 2000
-MAX_TEXT = 1 << 20  # longest fact text a test looks at
 
 
 class ModifierError(ValueError):
     """An expected value that does not fit its modifier (bad regex, non-number for gt...)."""
-
-
-def value_text(value: Any) -> str:
-    """A fact value as every test reads it: bools as true/false, numbers as Python writes them,
-    at most MAX_TEXT characters."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = value if isinstance(value, str) else str(value)
-    return text[:MAX_TEXT]
 
 
 def _fold(text: str, cased: bool) -> str:

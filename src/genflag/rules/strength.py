@@ -20,6 +20,7 @@ import fnmatch
 import re
 from typing import Any, Iterable, Mapping
 
+from ..facts.catalogue import evidence_source
 from . import condition as cond
 from .anchors import evaluate, polarity
 
@@ -34,8 +35,6 @@ _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 POSSIBLE_MESSAGE = "possibly {tool} (the name says '{token}'; no other evidence)"
 UNNAMED = "not named"
 
-_TIMELINE_HEADS = frozenset({"clip", "track", "timeline", "marker", "effect", "metadata", "record", "review"})
-_TIMELINE_MEDIA = ("media.target", "media.name", "media.kind", "media.frame_pattern", "media.generator_kind")
 _DECLARED_HEADS = frozenset({"c2pa", "iptc", "sidecar", "asset"})
 _DECLARED_XMP = ("xmp.digital_source_type", "xmp.ai_system", "xmp.ai_prompt", "xmp.aigc.")
 _PLACEHOLDER = re.compile(r"\{(tool|vendor)\}")
@@ -68,9 +67,9 @@ def unknown_patterns(selections: Iterable[str], table: Mapping[str, str]) -> lis
 
 def fact_tier(path: str) -> str:
     """The tier of evidence found in a fact (by its dotted path)."""
-    head = path.split(".", 1)[0]
-    if head in _TIMELINE_HEADS or path.startswith("media.metadata.") or path in _TIMELINE_MEDIA:
+    if evidence_source(path) == "timeline":
         return "named"
+    head = path.split(".", 1)[0]
     if head == "media":
         return CONTEXT  # what the probe runner found (format, size, missing): not evidence of a tool
     if head in _DECLARED_HEADS or path.startswith(_DECLARED_XMP) or ".aigc." in path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..errors import did_you_mean
+
 
 def adapter_names() -> list[str]:
     """Names of the OpenTimelineIO adapters installed, sorted case-insensitively."""
@@ -14,5 +16,4 @@ def unknown_adapter(name: str) -> str | None:
     names = adapter_names()
     if name in names:
         return None
-    from ..cli_suggest import did_you_mean
     return f"unknown adapter {name!r}{did_you_mean(name, names)} (adapters: {', '.join(names)})"

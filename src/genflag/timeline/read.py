@@ -16,6 +16,7 @@ import opentimelineio as otio
 from ..errors import TimelineError
 from ..files.file_kinds import file_kind
 from ..files.fs_names import adapter_path
+from ..safe_text import describe_exception
 
 #: Adapters genflag documents per extension; anything else falls back to OTIO's own lookup.
 ADAPTER_BY_SUFFIX = {
@@ -68,7 +69,7 @@ def read_timeline(path: str | os.PathLike[str], adapter: str | None = None, rate
             with adapter_path(path) as readable:  # a name that is not UTF-8 (fs_names.py)
                 return otio.adapters.read_from_file(readable, adapter_name=name, **read_kwargs(name, rate, adapter_args))
         except Exception as exc:  # adapters raise anything: ValueError, KeyError, AttributeError...
-            raise TimelineError(f"cannot read as {name}: {_one_line(exc)}", path) from exc
+            raise TimelineError(f"cannot read as {name}: {describe_exception(exc)}", path) from exc
 
 
 class _NoteHandler(logging.Handler):
@@ -144,13 +145,6 @@ def _check_archive(path: str) -> None:
     if total > MAX_ARCHIVE_BYTES:
         raise TimelineError(f"bundle unpacks to {total:,} bytes (limit {MAX_ARCHIVE_BYTES:,}): "
                             "not read", path)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if len(text) > 300:
-        text = text[:297] + "..."
-    return f"{type(exc).__name__}: {text}"
 
 
 def timelines_in(obj: Any, path: str = "") -> list[Any]:

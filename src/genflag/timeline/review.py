@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .marks import NAMESPACE
+
 REVIEW_STATES = ("cleared", "reviewed")
 _MARKER = re.compile(r"genflag\W{0,3}(cleared|reviewed)\b", re.IGNORECASE)
 
@@ -30,7 +32,7 @@ def review_from(metadata: Any, markers: list[tuple[Any, Any]]) -> dict[str, Any]
 
 def _from_metadata(metadata: Any) -> dict[str, Any] | None:
     try:
-        review = metadata["genflag"]["review"] if "genflag" in metadata else None
+        review = metadata[NAMESPACE]["review"] if NAMESPACE in metadata else None
     except (KeyError, TypeError):
         return None
     if review is None or not hasattr(review, "get"):

@@ -25,7 +25,7 @@ import opentimelineio as otio
 
 from ..files.atomic_write import Ownership, PendingFile, PendingFolder, WriteError, write_all
 from ..errors import TimelineError, UsageError
-from ..safe_text import terminal
+from ..safe_text import describe_exception, terminal
 from .otio_access import writes_verbatim
 from ..files.output_paths import OutputTarget, is_written_through, open_output, resolve_output
 from .read import adapter_for
@@ -96,7 +96,7 @@ def _write_serialised(pending: Any, obj: Any, name: str, kwargs: dict[str, Any],
         text = otio.adapters.from_name(name).write_to_string(
             obj, hook_function_argument_map={"_filepath": path}, **kwargs)
     except Exception as exc:  # adapters raise anything
-        raise TimelineError(f"cannot write as {name}: {_one_line(exc)}{_write_hint(name, exc)}",
+        raise TimelineError(f"cannot write as {name}: {describe_exception(exc)}{_write_hint(name, exc)}",
                             terminal(path, 300)) from exc
     if isinstance(text, bytes):
         pending.write(text)
@@ -124,7 +124,7 @@ def _write_otio_json_streamed(pending: PendingFile, obj: Any, kwargs: dict[str, 
     try:
         otio.adapters.otio_json.write_to_file(obj, pending.descriptor_path(), **kwargs)
     except Exception as exc:  # the binding raises its own error types
-        raise TimelineError(f"cannot write as otio_json: {_one_line(exc)}", terminal(path, 300)) from exc
+        raise TimelineError(f"cannot write as otio_json: {describe_exception(exc)}", terminal(path, 300)) from exc
     if not pending.ends_with(b"\n}"):
         raise WriteError("cannot write: the .otio text stopped short (is the disk full?); nothing was changed",
                          terminal(path, 300))
@@ -165,7 +165,7 @@ def _adapter_writes(obj: Any, name: str, kwargs: dict[str, Any], out: str, path:
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}; nothing was changed", terminal(path, 300)) from exc
     except Exception as exc:  # adapters raise anything
-        raise TimelineError(f"cannot write as {name}: {_one_line(exc)}{_write_hint(name, exc)}",
+        raise TimelineError(f"cannot write as {name}: {describe_exception(exc)}{_write_hint(name, exc)}",
                             terminal(path, 300)) from exc
     problem = incomplete_output(out, name)
     if problem:
@@ -184,7 +184,7 @@ def incomplete_output(path: str, adapter: str) -> str | None:
         elif os.path.getsize(path) == 0:
             return "an empty file"
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        return f"an incomplete output ({_one_line(exc)})"
+        return f"an incomplete output ({describe_exception(exc)})"
     return None
 
 
@@ -231,7 +231,4 @@ def _same_file(new: str, old: str) -> bool:
     return os.path.isfile(new) and os.path.isfile(old) and filecmp.cmp(new, old, shallow=False)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = terminal(" ".join(str(exc).split()) or type(exc).__name__, 300)
-    return f"{type(exc).__name__}: {text}"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import TimelineResult
-from ..safe_text import one_line
+from ..safe_text import terminal
 from ..check.checker import Checker
 from ..rules.strength import keep_min_evidence
 from ..timeline.read import timelines_in
@@ -47,7 +47,7 @@ def _describe(place: ClipPlace, before: dict[str, str], after: dict[str, str]) -
     parts += [f"-{rule}" for rule in before if rule not in after]
     parts += [f"~{rule} ({before[rule]} -> {severity})" for rule, severity in after.items()
               if rule in before and before[rule] != severity]
-    where = f"{one_line(place.track_name, 40)} #{place.index} {one_line(place.clip.name, 80)}"
+    where = f"{terminal(place.track_name, 40)} #{place.index} {terminal(place.clip.name, 80)}"
     return f"{where}: {', '.join(parts) or 'refreshed'}"
 
 
@@ -77,4 +77,4 @@ def _note_review(clip: Any, reviews: list[str]) -> None:
     from ..timeline.review import _from_metadata
     review = _from_metadata(clip.metadata)
     if review:
-        reviews.append(f"{one_line(clip.name, 80)} ({review['status']} by {one_line(str(review['by'] or 'editor'), 60)})")
+        reviews.append(f"{terminal(clip.name, 80)} ({review['status']} by {terminal(str(review['by'] or 'editor'), 60)})")

@@ -15,7 +15,8 @@ from typing import Any, Iterable
 import opentimelineio as otio
 
 from ..timeline.read import adapter_for
-from .marks import NAMESPACE, _one_line
+from ..safe_text import display
+from ..timeline.marks import NAMESPACE
 
 EDL_COMMENT_LIMIT = 200
 
@@ -52,7 +53,7 @@ _ASCII_SPELLINGS = str.maketrans({"←": "<-", "→": "->", "…": "..."})  # ch
 
 def _ascii_line(text: str, limit: int) -> str:
     """EDLs are 7-bit text: one line, printable ASCII only."""
-    cleaned = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in _one_line(text, limit).translate(_ASCII_SPELLINGS))
+    cleaned = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in display(text, limit).translate(_ASCII_SPELLINGS))
     return cleaned[:limit]
 
 

@@ -7,7 +7,6 @@ them); the comment holds severity, message and rule.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
 import opentimelineio as otio
@@ -15,35 +14,13 @@ import opentimelineio as otio
 from ..timeline import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
 from ..safe_text import display
+from ..timeline.marks import MARKER_PREFIX, NAMESPACE, is_genflag_marker, is_genflag_text
 
-NAMESPACE = "genflag"
 CLIP_SCHEMA = "genflag.clip"
 CLIP_SCHEMA_VERSION = 1
-MARKER_PREFIX = "[genflag] "
 SEVERITY_COLORS = {"error": otio.schema.MarkerColor.RED, "warning": otio.schema.MarkerColor.ORANGE,
                    "info": otio.schema.MarkerColor.CYAN}
 CLEARED_COLOR = otio.schema.MarkerColor.GREEN
-_MARKER_NAME = re.compile(r"^\[genflag\]\s", re.IGNORECASE)
-
-
-def is_genflag_marker(marker: Any) -> bool:
-    """Return True for markers genflag wrote (by metadata, or by name after a lossy round trip)."""
-    if isinstance(marker, dict):
-        return is_genflag_mark(marker.get("name"), marker.get("metadata") or {})
-    return is_genflag_mark(marker.name, marker.metadata)
-
-
-def is_genflag_mark(name: str | None, metadata: Any) -> bool:
-    """The test behind is_genflag_marker, on a marker's name and metadata."""
-    own = oa.get(metadata, NAMESPACE)
-    if own is not None and hasattr(own, "get") and own.get("generated"):
-        return True
-    return isinstance(name, str) and bool(_MARKER_NAME.match(name))
-
-
-def is_genflag_text(text: str) -> bool:
-    """Return True for comment lines genflag wrote into other namespaces (EDL comments, AAF comments)."""
-    return text[:8].upper() == "GENFLAG " or text.lstrip()[:8].upper() == "GENFLAG "
 
 
 def clip_record(findings: list[Finding], checked_at: str, pack_version: str) -> dict[str, Any]:
@@ -123,7 +100,7 @@ def _time_data(time: otio.opentime.RationalTime) -> dict[str, Any]:
 def _marker_look(finding: Finding) -> tuple[Any, str]:
     color = CLEARED_COLOR if finding.status == "cleared" else SEVERITY_COLORS[finding.severity]
     status = "cleared " if finding.status == "cleared" else ""
-    return color, _one_line(f"{status}{finding.severity}: {finding.message} ({finding.rule})", 500)
+    return color, display(f"{status}{finding.severity}: {finding.message} ({finding.rule})", 500)
 
 
 def _marker_metadata(finding: Finding, comment: str) -> dict[str, Any]:
@@ -137,11 +114,6 @@ def _clip_range(clip: Any) -> otio.opentime.TimeRange:
         return otio.opentime.TimeRange(used.start_time, otio.opentime.RationalTime(0, used.start_time.rate))
     except Exception:
         return otio.opentime.TimeRange()
-
-
-def _one_line(text: str, limit: int) -> str:
-    """A marker comment: one line, unsafe characters escaped visibly (output/safe_text.py), bounded."""
-    return display(text, limit)
 
 
 def genflag_markers(clip: Any) -> list[Any]:

@@ -14,7 +14,7 @@ from ..findings import Finding
 from ..timeline.timecode import in_out, range_dict
 from ..timeline.read import read_timeline, timelines_in
 from ..timeline.walk import ClipPlace, iter_clip_places
-from .marks import MARKER_PREFIX, NAMESPACE, is_genflag_marker
+from ..timeline.marks import MARKER_PREFIX, NAMESPACE, is_genflag_marker
 
 #: marker colour -> (severity, status) as writeback/marks.py colours them
 COLOR_STATE = {"RED": ("error", "open"), "ORANGE": ("warning", "open"), "CYAN": ("info", "open"),

@@ -203,7 +203,7 @@ class Publication:
 
 def media_binding(findings: list[Any]) -> str:
     """The binding line: fingerprints of the media of the findings that need approval, and their rules."""
-    from genflag.plugins import fingerprint_media
+    from genflag.api import fingerprint_media
     needing = [f for f in findings if "approval" in (f.requires or [])]
     if not needing:
         return ""

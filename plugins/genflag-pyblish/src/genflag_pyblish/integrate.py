@@ -16,7 +16,6 @@ from typing import Any
 import pyblish.api
 
 from genflag import api
-from genflag.plugins import registry
 
 from . import __version__
 from .inputs import collapse_frames
@@ -62,9 +61,9 @@ class IntegrateGenflagSidecars(pyblish.api.InstancePlugin):
 
     def _publish(self, instance: pyblish.api.Instance, run: Any, name: str) -> None:
         try:
-            writer = registry.get("writer", name)()
-        except (KeyError, ImportError) as exc:
-            raise RuntimeError(f"{instance}: genflag writer {name!r}: {exc}") from None
+            writer = api.writer(name)
+        except api.GenflagError as exc:
+            raise RuntimeError(f"{instance}: genflag writer {name!r}: {exc.message}") from None
         summary = writer.publish(run, dict(self.writer_options.get(name, {})), dry_run=False)
         for message in summary.messages:
             self.log.info("%s: %s", name, message)

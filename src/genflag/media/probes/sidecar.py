@@ -16,6 +16,7 @@ from typing import Any
 
 from ...plugins import MediaProbe
 from .generators import clip
+from ...safe_text import collapse_space
 
 SUFFIXES = (".genflag.json", ".genflag.yaml", ".genflag.yml")
 MAX_BYTES = 1024 * 1024
@@ -84,7 +85,7 @@ def load_sidecar(path: str) -> dict[str, Any]:
         text = raw.decode("utf-8")
         data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
     except (UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError) as exc:
-        raise SidecarError(_one_line(exc)) from None
+        raise SidecarError(collapse_space(exc, 300)) from None
     if not isinstance(data, dict):
         raise SidecarError("top level must be a mapping")
     return data
@@ -127,5 +128,3 @@ def _scalar_or_list(value: Any) -> Any:
     return None
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:300]

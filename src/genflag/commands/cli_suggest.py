@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 from difflib import get_close_matches
-from typing import Iterable, Sequence
+from typing import Sequence
+
+from ..errors import did_you_mean
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<value>.*?)' \(choose from (?P<choices>.*)\)$")
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return "; did you mean 'X'?" for the closest candidate, or "" when none is close."""
-    close = get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def unknown_command(name: str, commands: Sequence[str]) -> str:
