@@ -76,8 +76,9 @@ class Templates:
 
     def __init__(self) -> None:
         sys.path.insert(0, str(ROOT))
-        from tests.probe_fixtures import exr_file, exr_string, manifest, sign, tiny_jpeg
         from PIL import Image, PngImagePlugin
+
+        from tests.probe_fixtures import exr_file, exr_string, manifest, sign, tiny_jpeg
 
         self.jpeg = tiny_jpeg((40, 90, 140))
         self.c2pa_jpeg = sign(tiny_jpeg(), manifest("trainedAlgorithmicMedia", agent="Adobe Firefly"))[0]

@@ -26,6 +26,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("needs_fork") is None)
 
 
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run genflag's isolated work (isolation.run_isolated) in this process, as it does where it cannot
+    fork: a fault a test injects here (a patched os.write, a KeyboardInterrupt) then reaches the work,
+    and what the fault counts is counted in this process. Without it the outcome would depend on
+    whether an earlier test left a thread behind (a process with threads never forks)."""
+    from genflag.check import isolation
+    monkeypatch.setattr(isolation, "can_fork", lambda: False)
+
+
 def generated_cut(folder: Path, total: int = 600, seed: int = 5) -> Path:
     """Write bench/generate.py's synthetic cut of ``total`` clips as an .otio file in folder."""
     import importlib.util

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 
+from genflag.check.checker import Checker, CheckOptions
 from genflag.findings import Finding
-from genflag.check.checker import CheckOptions, Checker
 
 MEDIA_REAL = Path(__file__).resolve().parent / "data" / "corpus" / "media-real"
 LOUD_CATEGORIES = ("generative.", "likeness.")

@@ -8,8 +8,6 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from genflag import api
-from genflag.plugins import Evidence, Finding
 from genflag.files.schemas import validator
+from genflag.plugins import Evidence, Finding
 
 from .conftest import DEMO, EXAMPLES
 

@@ -75,7 +75,7 @@ def test_when_one_byte_of_the_approved_media_changes_the_approval_is_stale_until
     approve(run_cli, cut, "--shot", "SH020", *PRODUCER)
     flip_byte(tmp_path / "media" / "sh020.mov")
     text = run_cli("check", cut["cut"], "--no-default-rules", "--rules", cut["rules"], "--approvals", cut["ledger"])
-    line = next(l for l in text.out.splitlines() if "SH020" in l)
+    line = next(row for row in text.out.splitlines() if "SH020" in row)
     assert "[approval: STALE: approved by A. Producer (producer) on " in line
     assert "but the media has changed since" in line and text.code == 1
     assert approve(run_cli, cut, "--shot", "SH020", *PRODUCER[:4], "--ref", "LEGAL-119").code == 0
@@ -118,7 +118,7 @@ def test_a_role_that_does_not_count_is_refused_and_a_recorded_one_is_reported(ru
     assert not Path(cut["ledger"]).exists()
     write_ledger(Path(cut["ledger"]), [record("SH020", role="editor", name="Ed")])
     text = run_cli("check", cut["cut"], "--no-default-rules", "--rules", cut["rules"], "--approvals", cut["ledger"])
-    line = next(l for l in text.out.splitlines() if "SH020" in l)
+    line = next(row for row in text.out.splitlines() if "SH020" in row)
     assert "[approval: pending: needs approval by producer; not counted: Ed (editor) on 2026-11-02" in line
 
 
@@ -163,7 +163,7 @@ def test_an_approval_whose_media_cannot_be_read_now_is_not_shown_as_approved(run
     approve(run_cli, cut, "--shot", "SH020", *PRODUCER)
     (tmp_path / "media" / "sh020.mov").unlink()
     text = run_cli("check", cut["cut"], "--no-default-rules", "--rules", cut["rules"], "--approvals", cut["ledger"])
-    line = next(l for l in text.out.splitlines() if "SH020" in l)
+    line = next(row for row in text.out.splitlines() if "SH020" in row)
     assert "STALE" in line and "the media cannot be read now to confirm it is the approved media" in line
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +13,12 @@ pytest.importorskip("openassetio_manager_bal", reason="openassetio-manager-bal i
 
 import opentimelineio as otio
 
-from genflag.assets.host import CONFIG_ENV_VAR, AssetSession, forget_shared_sessions, open_session
+from genflag.assets.host import AssetSession, open_session
 from genflag.assets.publish import flag_properties, publish_run
 from genflag.assets.resolve import facts_for, resolve_references
 from genflag.errors import EXIT_OK, EXIT_USAGE, ConfigError
-from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 from genflag.findings import Finding, RunResult, TimelineResult
+from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 
 #: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
 pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,14 +12,14 @@ pytest.importorskip("openassetio_manager_bal", reason="openassetio-manager-bal i
 
 import opentimelineio as otio
 
-from genflag.assets.host import CONFIG_ENV_VAR, AssetSession, forget_shared_sessions, open_session
-from genflag.assets.resolve import facts_for, resolve_references
 from genflag.assets.collector import AssetsCollector
+from genflag.assets.host import CONFIG_ENV_VAR, AssetSession, open_session
+from genflag.assets.resolve import facts_for, resolve_references
 from genflag.errors import ConfigError
 from genflag.facts.view import Facts
 from genflag.plugins import RunContext
-from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 from genflag.timeline.walk import ClipPlace, iter_clip_places
+from tests.assets_support import CONFIG, FIXTURES, MEDIA, READ_ONLY, CountingManager, clean_asset_env  # noqa: F401
 
 #: BAL itself still uses the unversioned VersionTrait view (its own deprecation, not genflag's).
 pytestmark = pytest.mark.filterwarnings("ignore:Unversioned trait view classes:DeprecationWarning")

@@ -55,7 +55,7 @@ def check(run_cli, *args: object):  # type: ignore[no-untyped-def]
 
 def test_text_output_gives_editorial_coordinates(run_cli, cut: str, rules: str) -> None:
     result = check(run_cli, cut, "--rules", rules)
-    line = next(l for l in result.out.splitlines() if "genai.video.magic" in l)
+    line = next(row for row in result.out.splitlines() if "genai.video.magic" in row)
     assert line.startswith(f"{cut}:V1@01:00:01:00-01:00:03:00: error: SH020_magicgen_v1: MagicGen: SH020_magicgen_v1")
     assert "2 finding(s): 1 error, 1 warning" in result.out
     assert result.code == 1
@@ -128,7 +128,7 @@ def test_when_input_is_bad_then_one_line_error_exit_2_and_others_still_checked(
     if BAD_INPUTS[name] is not None:
         bad.write_bytes(BAD_INPUTS[name])
     result = check(run_cli, bad, cut, "--rules", rules)
-    errors = [l for l in result.err.splitlines() if ": error: " in l]
+    errors = [row for row in result.err.splitlines() if ": error: " in row]
     assert result.code == 2
     assert len(errors) == 1 and errors[0].startswith(str(bad)) and "Traceback" not in result.err
     assert "SH020_magicgen_v1" in result.out  # the good file was still checked
@@ -156,7 +156,7 @@ def test_when_adapter_given_then_it_overrides_extension(run_cli, tmp_path: Path,
 def test_hostile_clip_names_stay_on_one_line(run_cli, tmp_path: Path, rules: str) -> None:
     name = "SH020_magicgen\n\x1b[31mFAKE: error\u202e"
     path = write_otio(make_timeline(("V1", [make_clip(name)])), tmp_path / "h.otio")
-    lines = [l for l in check(run_cli, path, "--rules", rules).out.splitlines() if "genai.video.magic" in l]
+    lines = [row for row in check(run_cli, path, "--rules", rules).out.splitlines() if "genai.video.magic" in row]
     assert len(lines) == 1 and "\x1b" not in lines[0] and "\\u000a" in lines[0]
 
 

@@ -14,7 +14,8 @@ from genflag.comp.model import COMFYUI, MEDIA, MODEL, NUKE, SCRIPT, CompScriptEr
 from genflag.comp.node_catalogue import GENERATIVE, ML_ASSISTED, OTHER, classify, model_category
 from genflag.comp.nuke_script import parse_nuke_text, read_nuke_script
 from genflag.comp.script_facts import script_facts
-from tests.comp_fixtures import DATA, node, nuke_script as nk_text, read
+from tests.comp_fixtures import DATA, node, read
+from tests.comp_fixtures import nuke_script as nk_text
 
 
 def _parse(tmp_path: Path, *nodes: str):

@@ -10,8 +10,8 @@ from typing import Any
 import opentimelineio as otio
 from PIL import Image
 
+from genflag.check.checker import Checker, CheckOptions
 from genflag.findings import Finding
-from genflag.check.checker import CheckOptions, Checker
 from tests.comp_fixtures import DATA, cut, generated_still, node, plate, read, render, write_script
 
 GENERATIVE_STILL_EVIDENCE = "png.generator=ComfyUI"
@@ -225,8 +225,8 @@ def test_the_script_is_found_by_the_studio_folder_convention(tmp_path: Path) -> 
 
 
 def test_the_script_is_found_from_the_asset_manager_and_configured_facts(tmp_path: Path) -> None:
-    from genflag.comp.trace_collector import clip_script
     from genflag.comp.settings import settings_from
+    from genflag.comp.trace_collector import clip_script
     from genflag.facts.view import Facts
     from genflag.timeline.walk import iter_clip_places
     timeline = otio.adapters.read_from_file(cut(tmp_path / "cut.otio", ("A", "/r/a.exr"), ("B", "/r/b.exr")))

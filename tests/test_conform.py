@@ -5,8 +5,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from genflag.check.checker import Checker, CheckOptions
 from genflag.findings import Finding
-from genflag.check.checker import CheckOptions, Checker
 from tests.comp_fixtures import cut, generated_still, node, plate, read, render, write_script
 
 XMP_PACKET = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -22,8 +22,8 @@ from genflag.consent import (
     performers_of,
 )
 from genflag.errors import ConfigError, ProblemsError
-from genflag.findings import Finding, RunResult, TimelineResult
 from genflag.files.schemas import load_schema
+from genflag.findings import Finding, RunResult, TimelineResult
 from tests import report_samples as samples
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "consent"

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pytest
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from tests.corpus import corpus_index, corpus_params, row_path
 
 

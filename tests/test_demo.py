@@ -10,7 +10,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from tests.conftest import DEMO, EXAMPLES
 
 EDL = EXAMPLES / "demo_cut.edl"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-import string
+
+import pytest
 
 from genflag.check.engine import Engine
 from genflag.facts.view import Facts
 from genflag.rules.condition import ConditionError, parse_condition
 from genflag.rules.pack import load_pack
-
-import pytest
 
 PACK = """\
 genflag_rules: 1

@@ -11,8 +11,6 @@ its tool, and no finding on camera or CGI files. The thresholds below pin that.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.media_real import Outcome, check_neutrally, rows

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from genflag.rules.pack import load_pack
 from tests.nle_exports import BUILDERS, PREMIERE_XML, RESOLVE_OTIO
 

@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from genflag.check.checker import Checker, CheckOptions
 from genflag.check.engine import Engine
 from genflag.facts.view import Facts
-from genflag.check.checker import Checker, CheckOptions
 from genflag.rules.pack import load_pack
 from genflag.timeline.walk import clip_places
 

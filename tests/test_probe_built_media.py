@@ -12,7 +12,7 @@ import opentimelineio as otio
 import pytest
 from PIL import Image
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from genflag.media.probe_runner import ProbeRunner, RunnerOptions
 from genflag.media.probes.c2pa_manifest import store_facts
 from tests import built_media as bm

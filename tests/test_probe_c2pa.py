@@ -16,7 +16,6 @@ import pytest
 from genflag.media.probe_runner import ProbeRunner, RunnerOptions
 from genflag.media.probes.c2pa_manifest import store_facts
 from genflag.media.probes.c2pa_probe import C2paProbe
-
 from tests.probe_fixtures import corpus, exr_file, exr_string, manifest, sign, tiny_jpeg
 
 GENERATOR_FACTS = ("png.generator", "exif.generator")

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import opentimelineio as otio
+import pytest
 from PIL import Image, PngImagePlugin
 
-from genflag.media.collector import MediaCollector, runner_options
 from genflag.facts.view import Facts
+from genflag.media.collector import MediaCollector, runner_options
 from genflag.plugins import RunContext
 from genflag.timeline.walk import iter_clip_places
-
 from tests.probe_fixtures import exr_file, exr_string
 
 RT, TR = otio.opentime.RationalTime, otio.opentime.TimeRange

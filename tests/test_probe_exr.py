@@ -10,7 +10,6 @@ import pytest
 
 from genflag.media.probes import exr
 from genflag.media.probes.exr import ExrHeaderError, ExrProbe
-
 from tests.probe_fixtures import channels, exr_attribute, exr_file, exr_string
 
 

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from genflag.media.probe_runner import ProbeRunner, RunnerOptions
-from genflag.media.probes.generator_entries import expand
 from genflag.media.probes.generator_detect import detect
+from genflag.media.probes.generator_entries import expand
 from genflag.media.probes.generators import a1111_family
 from tests import built_media as bm
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from genflag.timeline.media_paths import frame_path, placeholder_padding, remap, sample_frames, sequence_frames, url_to_path
+from genflag.timeline.media_paths import (
+    frame_path,
+    placeholder_padding,
+    remap,
+    sample_frames,
+    sequence_frames,
+    url_to_path,
+)
 
 
 def test_when_file_url_has_hash_placeholder_then_not_a_fragment() -> None:

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from genflag.plugins import MediaProbe
 from genflag.media.probe_runner import MediaTarget, ProbeRunner, RunnerOptions, load_probes
-
+from genflag.plugins import MediaProbe
 from tests.probe_fixtures import exr_file, exr_string, tiny_jpeg
 
 

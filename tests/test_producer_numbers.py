@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from genflag.findings import Finding, RunResult, TimelineResult
 from genflag.check.media_required import require_media
+from genflag.findings import Finding, RunResult, TimelineResult
 from genflag.output.text import TextOutput
 from tests import report_samples as samples
 from tests.conftest import DEMO, EXAMPLES

@@ -8,7 +8,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from tests import probe_fixtures as fx
 from tests.conftest import corpus_dir
 from tests.helpers import make_timeline, trange

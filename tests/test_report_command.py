@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import functools
-import importlib
 import io
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from genflag.commands import report as report_cmd
 from genflag.errors import GenflagError, UsageError
-from genflag.registry import registry
 from tests import report_samples as samples
 from tests.helpers import make_clip, make_timeline, write_otio
 

@@ -9,11 +9,11 @@ import json
 import jsonschema
 import pytest
 
+from genflag.files.schemas import load_schema
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.csv_report import csv_cell, render_csv
 from genflag.reports.json_report import JsonReport
 from genflag.reports.model import COLUMNS
-from genflag.files.schemas import load_schema
 from tests import report_samples as samples
 
 

@@ -83,8 +83,9 @@ def test_the_delivery_package_numbers_agree_with_the_credits_and_the_report(tmp_
     assert [r["shot"] for r in package["register"]] == ["SH020_collapse_comp", "SH040_hero_deage"]
     assert "Suno" not in (tmp_path / "out" / "credits.txt").read_text()
     assert package["disclosure"]["shots"] == package["totals"]["disclosed_shots"] == 2
-    from genflag.files.schemas import load_schema
     import jsonschema
+
+    from genflag.files.schemas import load_schema
     jsonschema.validate(package, load_schema("delivery.schema.json"))
     register = (tmp_path / "out" / "ai_usage_register.csv").read_text().splitlines()
     assert register[0].startswith("reel,timeline_file,shot,clip,") and len(register) == 3

@@ -12,7 +12,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from genflag.check.checker import CheckOptions, Checker
+from genflag.check.checker import Checker, CheckOptions
 from genflag.rules.pack import load_pack
 from genflag.timeline.read import adapter_for, read_timeline
 from genflag.timeline.write import write_timeline

@@ -13,10 +13,10 @@ import opentimelineio as otio
 import pytest
 
 from genflag.check.checker import Checker, CheckOptions
-from genflag.writeback.source_text import SourceFile
 from genflag.timeline.read import read_timeline
 from genflag.timeline.write import write_timeline
 from genflag.writeback.annotate import annotate_object, strip_object
+from genflag.writeback.source_text import SourceFile
 from genflag.writeback.splice import SpliceFailed, splice_clips, splice_writer
 from tests.conftest import DEMO, corpus_dir, generated_cut
 

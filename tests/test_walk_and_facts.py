@@ -100,8 +100,8 @@ def test_effect_metadata_is_a_field() -> None:
 
 def test_builtin_probes_declare_no_fields_so_rule_loading_need_not_import_them() -> None:
     """rules/fields.py skips importing genflag's own probes; that is exact only while this holds."""
-    from genflag.rules.fields import known_fields
     from genflag.registry import BUILTINS, lazy_target
+    from genflag.rules.fields import known_fields
     assert BUILTINS["probe"]
     for name, target in BUILTINS["probe"].items():
         assert not getattr(lazy_target(target)(), "fields", None), name

@@ -169,7 +169,7 @@ def test_on_a_nearly_full_disk_a_large_in_place_annotate_fails_cleanly_half_way(
 @pytest.mark.parametrize("budget", [0, 100], ids=["full", "short-write-then-full"])
 @pytest.mark.parametrize("name,case", [(n, c) for _, n, c in CASES], ids=[i for i, _, _ in CASES])
 def test_with_an_injected_full_disk_every_write_fails_cleanly(run_cli, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
-                                                              name: str, case, budget: int) -> None:
+                                                              name: str, case, budget: int, in_process) -> None:
     show = build_show(tmp_path, run_cli)
     out, before = prepare_old_output(show, name)
     quota = DiskQuota(monkeypatch, tmp_path, budget)
@@ -194,7 +194,7 @@ def test_a_failed_fsync_close_or_rename_fails_the_write_and_keeps_the_old_file(t
 
 @pytest.mark.parametrize("full_write", [False, True], ids=["splice", "full"])
 def test_ctrl_c_mid_write_leaves_the_old_file_and_no_temporary(run_cli, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
-                                                                full_write: bool) -> None:
+                                                                full_write: bool, in_process) -> None:
     show = build_show(tmp_path, run_cli)
     before = show.cut.read_bytes()
     real = atomic_write.write_all

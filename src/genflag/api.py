@@ -28,16 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .files.atomic_write import write_atomic
 from .errors import GenflagError, UsageError
+from .files.atomic_write import write_atomic
 from .findings import Finding, RunResult, TimelineResult
 from .plugins import Writer, WriterSummary
-
 from .writeback.sidecar import SIDECAR_SUFFIX, SidecarRefused, sidecar_document, write_sidecar
 
 __all__ = ["CheckSettings", "check_timelines", "check_media", "media_problem", "is_timeline_path", "write_report",
            "report_formats", "sidecar_path", "read_sidecar", "sidecar_document", "write_sidecar", "SidecarRefused",
            "SIDECAR_SUFFIX", "AUDIO_SUFFIXES", "GenflagError", "fingerprint_media", "writer", "publish",
+           "report_source",
            "write_atomic"]
 
 #: Media files checked as audio clips by check_media (the rest are checked as picture).
@@ -153,15 +153,30 @@ def publish(run: RunResult, to: str, options: dict[str, Any] | None = None, dry_
     return writer(to).publish(run, dict(options or {}), dry_run=dry_run)
 
 
-def write_report(run: RunResult, path: str, format: str | None = None, title: str = "") -> None:
-    """Write a report of the run atomically; the format follows the extension unless given."""
-    from datetime import datetime, timezone
+def write_report(run: RunResult, path: str, format: str | None = None, title: str = "",
+                 layouts: dict[str, Any] | None = None) -> None:
+    """Write a report of the run atomically; the format follows the extension (html, csv, json, md or a
+    plugin's) unless given. ``layouts`` (from report_source) lets the HTML report draw each cut."""
+    from .reports.render import render_report, report_format, report_options
+    try:
+        name = report_format(path, format)
+    except UsageError:  # an extension no format claims: HTML, the report meant for people
+        name = "html"
+    write_atomic(path, render_report(run, name, report_options(title, layouts=layouts)))
 
-    from .commands.report import SUFFIX_FORMATS, render_report
-    name = format or SUFFIX_FORMATS.get(os.path.splitext(path)[1].lower(), "html")
-    options = {"title": title, "bom": False, "layouts": {},
-               "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    write_atomic(path, render_report(run, name, options))
+
+def report_source(timelines: Sequence[str] = (), saved: str | None = None,
+                  settings: CheckSettings | None = None) -> Any:
+    """A report's run and the layout of each cut it read: the timelines checked, or a saved `genflag check
+    --format json` result (``saved``) whose timelines are read again for their layouts. Returns a
+    ``reports.source.Source`` (``.run``, ``.layouts``); write it with ``write_report(source.run, path,
+    layouts=source.layouts)``."""
+    from .check.options import CheckOptions
+    from .reports.source import checked_source, saved_source
+    settings = settings or CheckSettings()
+    if saved is not None:
+        return saved_source(os.fspath(saved), _post_check(settings), CheckOptions())
+    return checked_source([os.fspath(p) for p in timelines], _check_options(settings), _post_check(settings))
 
 
 def sidecar_path(media_path: str) -> str:
@@ -190,16 +205,22 @@ def fingerprint_media(finding: Finding, media_roots: Sequence[tuple[str, str]] =
         return None
 
 
+def _check_options(settings: CheckSettings) -> Any:
+    from .check.options import CheckOptions
+    return CheckOptions(rules=list(settings.rules), include_default_rules=settings.default_rules,
+                        probe_media=settings.probe_media, media_roots=list(settings.media_roots),
+                        cache_dir=settings.cache_dir, config=dict(settings.config))
+
+
 def _checker(settings: CheckSettings) -> Any:
-    from .check.checker import Checker, CheckOptions
-    options = CheckOptions(rules=list(settings.rules), include_default_rules=settings.default_rules,
-                           probe_media=settings.probe_media, media_roots=list(settings.media_roots),
-                           cache_dir=settings.cache_dir, config=dict(settings.config))
-    return Checker(options)
+    from .check.checker import Checker
+    return Checker(_check_options(settings))
+
+
+def _post_check(settings: CheckSettings) -> Any:
+    from .check.post_check import PostCheck, PostCheckOptions
+    return PostCheck(PostCheckOptions(consents=settings.consents, project=settings.project))
 
 
 def _apply_consents(run: RunResult, settings: CheckSettings) -> None:
-    if settings.consents:
-        from .consent import annotate_run, load_registry
-        annotate_run(run, load_registry(settings.consents), project=settings.project)
-
+    _post_check(settings).apply_consents(run)

@@ -41,6 +41,7 @@ def require_plugin() -> None:
     """Skip (or fail) a test module when the plugin or gazu is not installed."""
     try:
         import gazu  # noqa: F401
+
         import genflag_kitsu  # noqa: F401
     except ImportError as exc:
         skip_or_fail(f"the Kitsu plugin is not installed (pip install -e plugins/genflag-kitsu): {exc}",

@@ -21,6 +21,7 @@ from tests.kitsu.fault_proxy import fault_proxy
 require_plugin()
 
 import gazu
+
 from genflag_kitsu.content import parse_binding
 from genflag_kitsu.writer import KitsuWriter
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from genflag.plugins import WriterSummary
-
 from genflag.registry import registry
 from tests.kitsu.builders import finding, run_of
 from tests.kitsu.conftest import require_plugin
@@ -18,6 +17,7 @@ from tests.kitsu.fault_proxy import fault_proxy
 require_plugin()
 
 import gazu
+
 from genflag_kitsu.content import marker_digest
 from genflag_kitsu.writer import KitsuWriter
 

@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from ..files.user_cache import user_cache_dir
+from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from .model import MediaPrint
 
 if TYPE_CHECKING:

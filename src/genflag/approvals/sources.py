@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GenflagError
 from ..findings import RunResult
-from typing import TYPE_CHECKING
-
 from .apply import ApprovalInputs
 from .model import ApprovalRecord
 from .policy import ApprovalPolicy

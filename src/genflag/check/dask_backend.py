@@ -12,9 +12,9 @@ import time
 from hashlib import sha256
 from typing import Any, Sequence
 
-from .batch import Progress, not_checked
 from ..errors import UsageError
 from ..findings import RunResult, TimelineResult
+from .batch import Progress, not_checked
 from .checker import Checker, CheckOptions
 
 _CHECKERS: dict[str, Checker] = {}

@@ -6,13 +6,13 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from .evidence_index import EvidenceIndex
 from ..facts.values import value_text
 from ..facts.view import Facts
 from ..rules import condition as cond
 from ..rules.anchors import anchor_selections, evaluate, polarity
 from ..rules.model import Context, Leaf, Rule, Selection
 from ..rules.pack import RulePack
+from .evidence_index import EvidenceIndex
 
 Hit = tuple[str, Any, str]
 

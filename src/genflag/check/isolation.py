@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
+
 from ..safe_text import describe_exception
 
 #: Signals a child can die of, named for the message.

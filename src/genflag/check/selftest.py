@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .engine import Engine
 from ..facts.view import Facts
 from ..rules.pack import RulePack
 from ..rules.strength import strength_of
+from .engine import Engine
 
 STRENGTH_KEY = "@strength"
 

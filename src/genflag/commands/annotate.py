@@ -7,28 +7,23 @@ import sys
 from typing import Any
 
 from ..check.batch import limits_for
-from ..errors import EXIT_OK, UsageError
-from ..check.isolation import Limits, default_memory_limit
-from ..safe_text import terminal
-from ..files.output_paths import is_stdout, resolve_output
 from ..check.checker import Checker
+from ..check.isolation import Limits, default_memory_limit
+from ..errors import EXIT_OK, UsageError
+from ..files.output_paths import is_stdout, resolve_output
+from ..safe_text import terminal
 from ..timeline.read import adapter_for, read_timeline
-from ..timeline.write import BUNDLE_ADAPTERS, write_timeline, writer_adapter
 from ..timeline.walk import clip_places
+from ..timeline.write import BUNDLE_ADAPTERS, write_timeline, writer_adapter
 from ..writeback.annotate import annotate_object, strip_object
 from ..writeback.carriers import prepare_for_format
 from ..writeback.source_text import SourceFile
 from ..writeback.splice import splice_writer
 from . import annotate_outputs as extra
 from .isolated_command import isolated
-from .common import (
-    FAIL_ON,
-    add_check_options,
-    check_options,
-    exit_code,
-    parse_adapter_args,
-    run_inputs,
-)
+from .options import FAIL_ON, add_check_options, parse_adapter_args
+from .outcome import exit_code
+from .settings import check_options, run_inputs
 
 
 def writer_args(args: argparse.Namespace) -> dict[str, object]:

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..safe_text import terminal
-from .common import add_check_options
-from .post_check import ledger_path, policy
+from .options import add_check_options
+from .settings import ledger_path, policy
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -78,9 +78,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def _verify_against_cuts(args: argparse.Namespace, ledger: Any) -> None:
     from ..approvals.cut import CheckedCut
     from ..approvals.ledger import LedgerError
+    from ..findings import TimelineResult
     from ..timeline.read import read_timeline, timelines_in
     from ..timeline.walk import iter_clip_places
-    from ..findings import TimelineResult
     for path in args.cut:
         obj = read_timeline(path)
         for timeline in timelines_in(obj):
@@ -99,11 +99,10 @@ def _verify_against_cuts(args: argparse.Namespace, ledger: Any) -> None:
 def run_explain(args: argparse.Namespace) -> int:
     """Check CUT with the approvals in use and explain every finding of the clip or shot."""
     from ..approvals.cut import check_cut
-    from ..findings import RunResult
     from ..check.checker import Checker
+    from ..findings import RunResult
     from .approve import _one_timeline
-    from .common import check_options
-    from .post_check import run_post_check
+    from .settings import check_options, post_check, show_warnings
     cut = check_cut(_one_timeline(args.cut), Checker(check_options(args)))
     findings = cut.findings_of(args.clip)
     if not findings:
@@ -111,9 +110,10 @@ def run_explain(args: argparse.Namespace) -> int:
         print(f"{args.clip}: no findings in {cut.path}")
         return EXIT_OK
     run = RunResult([cut.result])
-    inputs = run_post_check(args, run)
+    inputs = post_check(args).run(run)
+    show_warnings(inputs)
     from ..approvals.explain import explain_lines
-    from .common import effective, media_roots
+    from .settings import effective, media_roots
     for line in explain_lines(findings, inputs, media_roots(args), effective(args, "cache_dir", None)[0]):
         print(line)
     return EXIT_FINDINGS if any(f.counts_toward_failure() for f in findings) else EXIT_OK

@@ -9,8 +9,8 @@ from difflib import get_close_matches
 from typing import Any
 
 from ..errors import EXIT_OK, UsageError
-from .common import add_check_options, check_options, effective, media_roots
-from .post_check import ledger_path, policy
+from .options import add_check_options
+from .settings import check_options, effective, ledger_path, media_roots, policy
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -105,7 +105,7 @@ def _one_timeline(spec: str) -> str:
 
 
 def _samples(args: argparse.Namespace) -> int:
-    from .common import project_config
+    from .settings import project_config
     probes = project_config(args).get("probes") or {}
     value = probes.get("sequence_samples") if isinstance(probes, dict) else None
     return value if isinstance(value, int) and value > 0 else 3

@@ -8,30 +8,19 @@ import sys
 from typing import Any
 
 from ..check.batch import check_batch, parse_shard, select_shard
-from ..errors import UsageError
-from ..findings import RunResult
-from ..timeline.inputs import expand_inputs
-from ..safe_text import terminal
-from ..files.output_paths import OutputTarget, resolve_output, write_output
 from ..check.checker import Checker
-from ..registry import registry
-from .common import set_output_fail_level
-from .hints import print_hints
-from .common import (
-    FAIL_ON,
-    add_check_options,
-    apply_min_evidence,
-    check_options,
-    effective,
-    excludes,
-    exit_code,
-    fail_on,
-    jobs_option,
-    run_inputs,
-)
+from ..errors import UsageError
+from ..files.output_paths import OutputTarget, resolve_output, write_output
+from ..findings import RunResult
 from ..output.text import unread_note
-from .post_check import preflight, run_post_check
+from ..registry import registry
+from ..safe_text import terminal
+from ..timeline.inputs import expand_inputs
+from .hints import print_hints
+from .options import FAIL_ON, add_check_options
+from .outcome import exit_code, set_output_fail_level
 from .progress import progress_reporter
+from .settings import check_options, effective, excludes, fail_on, jobs_option, post_check, run_inputs, show_warnings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -64,14 +53,15 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.timelines, excludes(args))
     if not paths:
         raise UsageError("no timelines found in the given inputs")
-    preflight(args)
+    steps = post_check(args)
+    steps.preflight()
     target = _target(args, paths)
     selected, shard = _shard(args, paths)
     jobs = jobs_option(args)
     options = check_options(args)
-    result = apply_min_evidence(_check(args, selected, options, jobs), options)
+    result = _check(args, selected, options, jobs)
     result.shard = shard
-    run_post_check(args, result)
+    show_warnings(steps.run(result))
     level = fail_on(args, "error")
     set_output_fail_level(output, level)
     _emit(output, result, target)

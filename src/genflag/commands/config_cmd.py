@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from .project_config import find_config
 from ..errors import EXIT_OK
 from ..safe_text import json_dumps, terminal
-from .common import default_jobs, effective, project_config
+from .project_config import find_config
+from .settings import default_jobs, effective, project_config
 
 #: key -> (built-in default, argparse attribute or None when there is no command-line option)
 SETTINGS = {

@@ -7,11 +7,12 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_OK, EXIT_USAGE
-from ..safe_text import terminal
 from ..files.output_paths import resolve_output, write_output
 from ..reports.credits import RENDERERS, config_from_project, load_credits_config
+from ..safe_text import terminal
 from .hints import print_hints
-from ..reports.source import add_source_arguments, load_source
+from .options import add_source_arguments
+from .settings import report_source
 
 
 def add_parser(subparsers: Any) -> None:
@@ -33,7 +34,7 @@ def studio_templates(args: argparse.Namespace) -> dict[str, Any]:
     """Credit templates from --templates, else the project config's ``credits`` table."""
     if args.templates:
         return load_credits_config(args.templates)
-    from .common import project_config
+    from .settings import project_config
     return config_from_project(project_config(args).get("credits"))
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     """Print or write the credits."""
     from .report import report_inputs
     target = resolve_output(args.output, report_inputs(args)) if args.output and args.output != "-" else None
-    run = load_source(args).run
+    run = report_source(args).run
     text = RENDERERS[args.format](run, studio_templates(args))
     if target is not None:
         target = resolve_output(args.output, [*report_inputs(args), *(r.path for r in run.results)])

@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..reports.source import add_source_arguments, load_source
+from .options import add_source_arguments
+from .settings import report_source
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..reports.delivery_files import write_package
     from .credits import studio_templates
     config = studio_templates(args)
-    source = load_source(args)
+    source = report_source(args)
     doc = package(source.run, config)
     for message in source.run.errors:
         print(message, file=sys.stderr)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..writeback.cutdiff import diff_findings
+from ..check.checker import Checker
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GenflagError
 from ..findings import Finding
-from ..safe_text import json_dumps, terminal
-from ..check.checker import Checker
 from ..rules.strength import keep_min_evidence
-from .common import add_check_options, check_options, parse_adapter_args
+from ..safe_text import json_dumps, terminal
+from ..writeback.cutdiff import diff_findings
+from .options import add_check_options, parse_adapter_args
+from .settings import check_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

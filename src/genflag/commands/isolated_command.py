@@ -8,9 +8,9 @@ import sys
 from typing import Callable
 
 from ..check.batch import likely_cause
-from ..errors import GenflagError, TimelineError
-from ..check.isolation import Limits, TaskFailed, run_isolated
 from ..check.checker import no_cyclic_gc
+from ..check.isolation import Limits, TaskFailed, run_isolated
+from ..errors import GenflagError, TimelineError
 
 
 def isolated(path: str, work: Callable[[], int], limits: Limits) -> int:

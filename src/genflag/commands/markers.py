@@ -14,6 +14,8 @@ import argparse
 import sys
 from typing import Any
 
+from ..check.batch import limits_for
+from ..check.checker import Checker
 from ..markerlists.export import (
     FORMATS,
     MarkerRequest,
@@ -23,11 +25,11 @@ from ..markerlists.export import (
     render,
     write_marker_file,
 )
-from ..check.batch import limits_for
-from ..check.checker import Checker
-from .isolated_command import isolated
 from ..timeline.read import read_timeline
-from .common import FAIL_ON, add_check_options, apply_consent_registry, check_options, exit_code
+from .isolated_command import isolated
+from .options import FAIL_ON, add_check_options
+from .outcome import exit_code
+from .settings import check_options, post_check
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -61,7 +63,7 @@ def _markers(args: argparse.Namespace, request: MarkerRequest, checker: Checker)
     obj = read_timeline(args.input, options.adapter, options.rate, adapter_args=options.adapter_args)
     result = checker.check_object(obj, args.input)
     run_result = _as_run(result)
-    apply_consent_registry(args, run_result)
+    post_check(args).apply_consents(run_result)
     marker_list = marker_list_for(obj, args.input, result.findings, request)
     for note in [*result.warnings, *marker_list.notes]:
         print(f"{args.input}: warning: {note}", file=sys.stderr)

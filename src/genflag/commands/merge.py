@@ -9,11 +9,12 @@ import sys
 from typing import Any
 
 from ..errors import GenflagError, UsageError
-from ..findings import RunResult, TimelineResult
 from ..files.output_paths import resolve_output, write_output
-from ..registry import registry
 from ..files.schemas import validator
-from .common import FAIL_ON, exit_code, set_output_fail_level
+from ..findings import RunResult, TimelineResult
+from ..registry import registry
+from .options import FAIL_ON
+from .outcome import exit_code, set_output_fail_level
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

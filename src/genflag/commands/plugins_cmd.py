@@ -7,8 +7,8 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_OK, EXIT_USAGE
-from ..safe_text import terminal
 from ..registry import NO_PLUGINS_VAR, plugins_hidden, registry
+from ..safe_text import terminal
 
 HEADER = ("KIND", "NAME", "STATE", "ORIGIN", "DESCRIPTION")
 

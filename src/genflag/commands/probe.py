@@ -8,9 +8,9 @@ import sys
 from typing import Any, TextIO
 
 from ..errors import EXIT_OK, EXIT_USAGE, UsageError
-from ..timeline.media_paths import parse_media_root
-from ..safe_text import json_dumps, terminal
 from ..media.probe_runner import DEFAULT_JOBS, MediaTarget, ProbeRunner, RunnerOptions
+from ..safe_text import json_dumps, terminal
+from ..timeline.media_paths import parse_media_root
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -69,12 +69,12 @@ def _trace_comp_scripts(runner: ProbeRunner, results: dict[MediaTarget, dict[str
                         args: argparse.Namespace) -> None:
     """Comp scripts among the files: follow their ingredients upstream for the verdict and chains."""
     from ..comp.trace_collector import trace_probed_scripts
-    from .common import project_config
+    from .settings import project_config
     trace_probed_scripts(runner, results, project_config(args).values)
 
 
 def _options(args: argparse.Namespace) -> RunnerOptions:
-    from .common import effective, project_config
+    from .settings import effective, project_config
 
     try:
         roots = [parse_media_root(spec) for spec in args.media_root]

@@ -11,11 +11,13 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
+from ..check.selection import selector_problems
 from ..errors import ConfigError, Problem, ProblemsError, did_you_mean
 from ..files.toml_positions import Path as KeyPath
 from ..files.toml_positions import Position, key_positions, nearest_position
+from ..rules.pack import RulePack
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -169,11 +171,16 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     return values
 
 
-def rule_id_problems(config: ProjectConfig, known: Iterable[str]) -> list[Problem]:
-    """Problems for configured rule ids (``[severity]`` keys, ``disable`` items) that name no loaded rule."""
-    ids = sorted(known)
+def rule_id_problems(config: ProjectConfig, pack: RulePack) -> list[Problem]:
+    """Problems for configured rule ids (``[severity]`` keys, ``disable`` items) that name no loaded rule,
+    and for ``select`` / ``ignore`` selectors that select none."""
+    ids = sorted(pack.rules)
     named = [(("severity", rule), rule) for rule in config.get("severity", {}) or {}]
     named += [(("disable", index), rule) for index, rule in enumerate(config.get("disable", []) or [])]
     problems = [config.problem(keys, f"{keys[0]}: unknown rule {rule!r}{did_you_mean(rule, ids)}")
                 for keys, rule in named if rule not in ids]
+    for key in ("select", "ignore"):
+        for index, selector in enumerate(config.get(key, []) or []):
+            for message in selector_problems(pack, [selector]):
+                problems.append(config.problem((key, index), f"{key}: {message}"))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))

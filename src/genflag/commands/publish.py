@@ -11,14 +11,14 @@ import sys
 from typing import Any
 
 from .. import api
-from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
-from ..timeline.inputs import expand_inputs
-from ..safe_text import terminal
 from ..check.checker import Checker
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..plugins import WriterSummary
+from ..safe_text import terminal
+from ..timeline.inputs import expand_inputs
 from . import publish_assets
-from .common import add_check_options, apply_min_evidence, check_options, parse_adapter_args, project_config
-from .post_check import run_post_check
+from .options import add_check_options, parse_adapter_args
+from .settings import check_options, post_check, project_config, show_warnings
 
 DESCRIPTION = ("Check timelines, then hand the findings to a writer plugin: assets (the OpenAssetIO asset manager, "
                "the default) or one installed through the genflag.writers entry point group, such as kitsu from "
@@ -51,8 +51,10 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise UsageError("no timelines found in the given inputs")
     check = check_options(args)
-    result = apply_min_evidence(Checker(check).check_paths(paths), check)
-    run_post_check(args, result)
+    steps = post_check(args)
+    steps.preflight()
+    result = Checker(check).check_paths(paths)
+    show_warnings(steps.run(result))
     for message in result.errors:
         print(terminal(message, 1000), file=sys.stderr)
     summary = writer.publish(result, options, dry_run=args.dry_run)

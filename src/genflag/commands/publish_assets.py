@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from ..findings import RunResult
-from ..timeline.inputs import expand_inputs
 from ..safe_text import terminal
-from .common import apply_min_evidence, check_options
+from ..timeline.inputs import expand_inputs
+from .settings import check_options
 
 if TYPE_CHECKING:  # OpenAssetIO is imported only when the command runs
     from ..assets.host import AssetSession
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no timelines found in the given inputs")
     args.asset_config = session.config_path
     options = check_options(args)
-    result = apply_min_evidence(Checker(options).check_paths(paths), options)
+    result = Checker(options).check_paths(paths)
     _print_check_problems(result)
     summary = publish_run(result, session, dry_run=args.dry_run)
     for target, new_ref in sorted(summary.published.items()):

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import datetime, timezone
 from typing import Any
 
-from ..errors import EXIT_OK, EXIT_USAGE, UsageError
-from ..findings import RunResult
-from ..timeline.inputs import expand_inputs
-from ..safe_text import terminal
+from ..errors import EXIT_OK, EXIT_USAGE
 from ..files.output_paths import resolve_output, write_output
+from ..findings import RunResult
+from ..reports.render import render_report, report_class, report_format, report_options
+from ..safe_text import terminal
+from ..timeline.inputs import expand_inputs
 from .hints import print_hints
-from ..reports.source import add_source_arguments, load_source
-
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}
+from .options import add_source_arguments
+from .settings import report_source
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,51 +34,13 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def report_format(args: argparse.Namespace) -> str:
-    """The format asked for, else the one OUT's extension implies (built-in or a plugin's); else a usage error."""
-    if args.format:
-        return str(args.format)
-    suffix = os.path.splitext(args.output)[1].lower()
-    by_suffix = {**_plugin_suffixes(), **SUFFIX_FORMATS}
-    if suffix in by_suffix:
-        return by_suffix[suffix]
-    known = ", ".join(sorted(by_suffix))
-    what = f"unknown report extension {suffix!r}" if suffix else "no report extension"
-    raise UsageError(f"{what} (known: {known}); or give --format NAME (see `genflag plugins`)", args.output)
-
-
-def _plugin_suffixes() -> dict[str, str]:
-    """Extensions that installed report plugins declare (``suffix``), extension -> format name."""
-    from ..registry import registry
-    out = {}
-    for entry in registry.entries("report"):
-        if entry.origin != "built-in" and entry.load() is not None and getattr(entry.loaded, "suffix", ""):
-            out[str(entry.loaded.suffix).lower()] = entry.name
-    return out
-
-
-def report_class(name: str) -> Any:
-    """Look a report format up in the plugin registry; an unknown one is a usage error."""
-    from ..registry import registry
-    try:
-        return registry.get("report", name)
-    except (KeyError, ImportError) as exc:
-        raise UsageError(str(exc.args[0]) if exc.args else str(exc)) from None
-
-
-def render_report(run: RunResult, name: str, options: dict[str, Any]) -> str | bytes:
-    """Render a run with a named report format."""
-    return report_class(name)().render(run, options)
-
-
 def run(args: argparse.Namespace) -> int:
     """Check, render and write the report atomically (an existing report is replaced whole or kept)."""
-    name = report_format(args)
+    name = report_format(args.output, args.format)
     report_class(name)  # an unknown format fails before the (slow) check
     target = resolve_output(args.output, report_inputs(args))  # ...and so does a refused output
-    source = load_source(args, want_layouts=name == "html")
-    options: dict[str, Any] = {"title": args.title, "bom": args.bom, "layouts": source.layouts,
-                               "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    source = report_source(args, want_layouts=name == "html")
+    options = report_options(args.title, args.bom, source.layouts)
     target = resolve_output(args.output, [*report_inputs(args), *(r.path for r in source.run.results)])
     write_output(target, render_report(source.run, name, options))
     return report_outcome(args.output, name, source.run)
@@ -88,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 def report_inputs(args: argparse.Namespace) -> list[str]:
     """The files a report or credits run reads (never its output)."""
-    from .common import excludes, run_inputs
+    from .settings import excludes, run_inputs
     return run_inputs(args, expand_inputs(args.timelines, excludes(args)) if args.timelines else [])
 
 

@@ -6,12 +6,12 @@ import argparse
 import json
 from difflib import get_close_matches
 
+from ..check.selftest import run_rule_tests
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
 from ..facts.catalogue import FIELD_DOCS
-from ..safe_text import json_dumps, terminal, terminal_lines
 from ..rules.loader import load_rule_file
 from ..rules.pack import RulePack, load_pack, rule_files_in
-from ..check.selftest import run_rule_tests
+from ..safe_text import json_dumps, terminal, terminal_lines
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable, Mapping
+
 from ..safe_text import collapse_space
 
 _STAMP = re.compile(

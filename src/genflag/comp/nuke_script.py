@@ -14,7 +14,7 @@ import os
 import re
 
 from . import knob_paths
-from .model import MEDIA, MODEL, NUKE, SCRIPT, COMFYUI, CompScript, CompScriptError, FileRef, NodeRef
+from .model import COMFYUI, MEDIA, MODEL, NUKE, SCRIPT, CompScript, CompScriptError, FileRef, NodeRef
 from .nk_tokens import BRACE, WORD, Token, statements, value
 
 MAX_BYTES = 64 * 1024 * 1024

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..plugins import MediaProbe
 from .model import CompScriptError
 from .read import JSON_SUFFIXES, NUKE_SUFFIXES, looks_like_comfy, read_script
 from .script_facts import script_facts
-from ..plugins import MediaProbe
 
 
 class CompScriptProbe(MediaProbe):

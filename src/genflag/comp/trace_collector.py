@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+from ..media.collector import runner_options
+from ..media.probe_runner import ProbeRunner
+from ..plugins import ClipPlace, RunContext
+from ..timeline.media_paths import frame_placeholder
 from .chains import ChainBuilder, Upstream, render_facts
 from .locate import Located, locate
-from .settings import CompSettings
 from .node_catalogue import GENERATIVE
+from .settings import CompSettings
 from .trace import ScriptRecord, Tracer
-from ..timeline.media_paths import frame_placeholder
-from ..plugins import ClipPlace, RunContext
-from ..media.probe_runner import ProbeRunner
-from ..media.collector import runner_options
 
 STILL_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".psd", ".heic", ".avif", ".bmp", ".exr", ".dpx")
 

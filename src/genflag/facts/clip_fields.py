@@ -9,12 +9,12 @@ from typing import Any, Callable
 
 import opentimelineio as otio
 
+from ..safe_text import describe_exception
 from ..timeline.marks import is_genflag_marker, is_genflag_text
 from ..timeline.media_paths import frame_placeholder
 from ..timeline.review import review_from
 from ..timeline.walk import ClipPlace
 from .values import leaves
-from ..safe_text import describe_exception
 
 Pairs = list[tuple[str, Any]]
 Resolver = Callable[[ClipPlace], Any]

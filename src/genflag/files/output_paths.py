@@ -34,9 +34,9 @@ import tempfile
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Iterator
 
-from .atomic_write import PendingFile, WriteError, to_bytes, write_all
 from ..errors import UsageError
 from ..safe_text import terminal
+from .atomic_write import PendingFile, WriteError, to_bytes, write_all
 
 STDOUT = "-"
 _OWN_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|\d+)/fd)/(\d+)\Z")

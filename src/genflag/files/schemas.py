@@ -7,9 +7,7 @@ import re
 from difflib import get_close_matches
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable, Iterator
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..errors import Problem
 from .yaml_positions import LocatedYaml

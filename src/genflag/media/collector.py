@@ -19,7 +19,6 @@ from ..plugins import ClipPlace, Collector, FactGroup, RunContext
 from ..safe_text import describe_exception
 from .probe_runner import DEFAULT_JOBS, DEFAULT_TIMEOUT, MediaTarget, ProbeRunner, RunnerOptions
 
-
 #: The media.* facts this collector adds (each probe's own namespace holds the rest), for `genflag rules
 #: fields` and did-you-mean.
 FIELD_DOCS: dict[str, str] = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -20,18 +19,18 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
-from .deadline_pool import map_with_deadline
 from ..facts.catalogue import RESERVED_NAMESPACES
 from ..files.file_kinds import file_kind, os_reason
-from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
 from ..plugins import MediaProbe
 from ..registry import registry
+from ..safe_text import describe_exception
+from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
+from .deadline_pool import map_with_deadline
 from .probe_cache import ProbeCache, default_cache_dir
 from .probes.c2pa_probe import manifest_sidecar_candidates
 from .probes.sidecar import sidecar_candidates
 from .probes.sniff import sniff
 from .probes.source_type import derive_iptc
-from ..safe_text import describe_exception
 
 HEAD_BYTES = 64 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -13,7 +13,7 @@ _CHECKER: Any = None
 def _checker() -> Any:
     global _CHECKER
     if _CHECKER is None:
-        from genflag.check.checker import CheckOptions, Checker
+        from genflag.check.checker import Checker, CheckOptions
         _CHECKER = Checker(CheckOptions(rules=extra_rules(), probe_media=False))
     return _CHECKER
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO
 
 from ..findings import Finding, RunResult, TimelineResult
-from ..timeline.input_problems import problem_words
 from ..plugins import OutputFormat
 from ..safe_text import terminal
+from ..timeline.input_problems import problem_words
 from .status_text import approval_words, approvals_summary, consent_words, media_summary, media_words, review_words
 
 

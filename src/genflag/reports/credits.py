@@ -272,8 +272,8 @@ def render_credits_markdown(run: RunResult, config: dict[str, Any] | None = None
     lines = credit_lines(run.findings, config)
     out = ["## Credits", ""]
     out += table(("Credit line", "Tool", "Vendor", "Shots", "Screen time", "Approval"),
-                 ((l.text, l.tool, l.vendor, l.shots, format_duration(l.screen_seconds),
-                   l.approval_text().removeprefix("approval: ")) for l in lines)) \
+                 ((line.text, line.tool, line.vendor, line.shots, format_duration(line.screen_seconds),
+                   line.approval_text().removeprefix("approval: ")) for line in lines)) \
         if lines else ["No generative AI use to credit."]
     d = disclosure_summary(run)
     out += ["", "## Disclosure (EU AI Act Article 50(4))", ""]

@@ -6,9 +6,9 @@ import csv
 import io
 from typing import Any
 
+from ..files.atomic_write import to_bytes
 from ..findings import RunResult
 from ..plugins import ReportFormat
-from ..files.atomic_write import to_bytes
 from ..safe_text import csv_text
 from .model import COLUMNS, finding_row, sorted_findings
 

@@ -9,8 +9,8 @@ import json
 import os
 from typing import Any
 
-from ..files.atomic_write import to_bytes, write_atomic
 from ..errors import GenflagError
+from ..files.atomic_write import to_bytes, write_atomic
 from ..findings import RunResult
 from .credits import render_credits_text
 from .csv_report import csv_cell

@@ -17,7 +17,9 @@ from typing import Any
 
 from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
+from ..output.status_text import approvals_summary, media_words
 from ..plugins import ReportFormat
+from ..safe_text import display as clean
 from .html_assets import (
     BASE_CSS,
     SCRIPT,
@@ -27,7 +29,6 @@ from .html_assets import (
 )
 from .lanes import render_lanes
 from .layout import CutLayout
-from ..output.status_text import approvals_summary, media_words
 from .model import (
     APPROVAL_STATUSES,
     Summary,
@@ -40,7 +41,6 @@ from .model import (
     summarize_run,
     summarize_timeline,
 )
-from ..safe_text import display as clean
 
 NAME_LIMIT = 120
 SCREEN_TIME_NOTE = ("record time with at least one generative or likeness clip in the cut, overlapping tracks "

@@ -8,8 +8,8 @@ from typing import Any
 from .. import __version__
 from ..findings import Finding, RunResult, TimelineResult
 from ..plugins import ReportFormat
-from . import measures
 from ..safe_text import json_dumps
+from . import measures
 from .model import finding_row, sorted_findings, summarize_run, summarize_timeline
 
 REPORT_SCHEMA = "genflag.report"

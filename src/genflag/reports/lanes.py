@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from ..findings import Finding
+from ..safe_text import display as clean
 from .layout import CutLayout, Lane
 from .model import clip_span, format_duration
-from ..safe_text import display as clean
 
 RowOf = Callable[[Finding], int]
 

@@ -8,8 +8,8 @@ from pathlib import PurePath
 from typing import Any
 
 from ..findings import Finding, RunResult
-from ..safe_text import markdown
 from ..plugins import ReportFormat
+from ..safe_text import markdown
 from .model import (
     Summary,
     finding_row,

@@ -9,8 +9,8 @@ from typing import Any, Iterator
 
 from ..errors import Problem
 from ..files.yaml_positions import LocatedYaml
-from .fields import checked_namespaces, declaration_state, known_fields
 from . import condition as cond
+from .fields import checked_namespaces, declaration_state, known_fields
 from .model import Capture, Context, Leaf, Rule, Selection
 from .modifiers import (
     COMPARISONS,

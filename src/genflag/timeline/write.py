@@ -23,11 +23,11 @@ from typing import Any, BinaryIO, Callable, Iterable
 
 import opentimelineio as otio
 
-from ..files.atomic_write import Ownership, PendingFile, PendingFolder, WriteError, write_all
 from ..errors import TimelineError, UsageError
+from ..files.atomic_write import Ownership, PendingFile, PendingFolder, WriteError, write_all
+from ..files.output_paths import OutputTarget, is_written_through, open_output, resolve_output
 from ..safe_text import describe_exception, terminal
 from .otio_access import writes_verbatim
-from ..files.output_paths import OutputTarget, is_written_through, open_output, resolve_output
 from .read import adapter_for
 
 #: Adapters whose output is a folder.

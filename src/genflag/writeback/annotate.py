@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import TimelineResult
-from ..safe_text import terminal
 from ..check.checker import Checker
+from ..findings import TimelineResult
 from ..rules.strength import keep_min_evidence
+from ..safe_text import terminal
 from ..timeline.read import timelines_in
 from ..timeline.walk import ClipPlace, iter_clip_places
 from .marks import flag_state, has_marks, remove_marks, write_marks

@@ -14,9 +14,9 @@ from typing import Any, Iterable
 
 import opentimelineio as otio
 
-from ..timeline.read import adapter_for
 from ..safe_text import display
 from ..timeline.marks import NAMESPACE
+from ..timeline.read import adapter_for
 
 EDL_COMMENT_LIMIT = 200
 

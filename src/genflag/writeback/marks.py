@@ -11,9 +11,9 @@ from typing import Any, Iterable
 
 import opentimelineio as otio
 
-from ..timeline import otio_access as oa
 from ..findings import SEVERITY_RANK, Finding
 from ..safe_text import display
+from ..timeline import otio_access as oa
 from ..timeline.marks import MARKER_PREFIX, NAMESPACE, is_genflag_marker, is_genflag_text
 
 CLIP_SCHEMA = "genflag.clip"

@@ -18,8 +18,7 @@ from typing import Any, Callable
 import opentimelineio as otio
 
 from ..errors import UsageError
-from ..timeline.write import write_timeline
-from ..timeline.write import writer_adapter
+from ..timeline.write import write_timeline, writer_adapter
 
 ALL = "all"
 

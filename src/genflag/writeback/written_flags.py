@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..timeline import otio_access as oa
 from ..findings import Finding
-from ..timeline.timecode import in_out, range_dict
-from ..timeline.read import read_timeline, timelines_in
-from ..timeline.walk import ClipPlace, iter_clip_places
+from ..timeline import otio_access as oa
 from ..timeline.marks import MARKER_PREFIX, NAMESPACE, is_genflag_marker
+from ..timeline.read import read_timeline, timelines_in
+from ..timeline.timecode import in_out, range_dict
+from ..timeline.walk import ClipPlace, iter_clip_places
 
 #: marker colour -> (severity, status) as writeback/marks.py colours them
 COLOR_STATE = {"RED": ("error", "open"), "ORANGE": ("warning", "open"), "CYAN": ("info", "open"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-
 from typing import Any
 
 from genflag.plugins import Finding

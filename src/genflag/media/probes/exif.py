@@ -16,8 +16,8 @@ from PIL import Image
 from ...plugins import MediaProbe
 from . import aigc
 from .container import read_container
-from .generator_entries import entries_from
 from .generator_detect import detect
+from .generator_entries import entries_from
 from .generators import clip
 from .sniff import sniff
 

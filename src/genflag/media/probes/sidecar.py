@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 from ...plugins import MediaProbe
-from .generators import clip
 from ...safe_text import collapse_space
+from .generators import clip
 
 SUFFIXES = (".genflag.json", ".genflag.yaml", ".genflag.yml")
 MAX_BYTES = 1024 * 1024
