@@ -41,7 +41,8 @@ def _signed_generative(tmp_path: Path) -> Path:
 
 
 def _json(run_cli, *args: object) -> tuple[int, dict[str, Any], str]:
-    result = run_cli("check", *args, "--format", "json", "--cache-dir", "cache-unused-by-default")
+    """Check with JSON output; callers that probe media give their own --cache-dir (under tmp_path)."""
+    result = run_cli("check", *args, "--format", "json")
     return result.code, json.loads(result.out), result.err
 
 
@@ -165,13 +166,25 @@ def test_a_file_that_holds_no_usable_timeline_is_exit_2_alone_or_in_a_batch(
     assert result.code == 2 and message in result.err and "internal error" not in result.err
 
 
+def _json_of(obj: Any) -> str:
+    return otio.adapters.write_to_string(obj, "otio_json", indent=-1)
+
+
 def test_thousands_of_nested_stacks_are_a_clear_error(run_cli, tmp_path: Path) -> None:
-    inner: Any = otio.schema.Track(children=[_clip("deep", otio.schema.MissingReference())])
-    for _ in range(5000):
-        inner = otio.schema.Track(children=[otio.schema.Stack(children=[inner])])
-    timeline = otio.schema.Timeline(tracks=[inner])
+    # OpenTimelineIO's own writer takes half a minute over 5000 levels: the same text is joined here
+    # from the JSON of one level (a track holding a stack holding the level below).
+    track, stack = _json_of(otio.schema.Track()), _json_of(otio.schema.Stack())
+    head, tail = track.split('"children":[]')
+    inner_head, inner_tail = stack.split('"children":[]')
+    level_head = f'{head}"children":[{inner_head}"children":['
+    level_tail = f"]{inner_tail}]{tail}"
+    innermost = _json_of(otio.schema.Track(children=[_clip("deep", otio.schema.MissingReference())]))
+    nested = level_head * 5000 + innermost + level_tail * 5000
+    timeline = _json_of(otio.schema.Timeline())
     path = tmp_path / "nested.otio"
-    otio.adapters.write_to_file(timeline, str(path))
+    path.write_text(timeline.replace('"children":[]', f'"children":[{nested}]', 1), encoding="utf-8")
+    small = otio.adapters.read_from_string(level_head * 2 + innermost + level_tail * 2, "otio_json")
+    assert isinstance(small[0], otio.schema.Stack) and [c.name for c in small.find_clips()] == ["deep"]
     result = run_cli("check", path, "--no-probe", "--jobs", "1")
     assert result.code == 2 and "nested deeper than" in result.err
 

@@ -17,12 +17,14 @@ from typing import Any
 import opentimelineio as otio
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from genflag.check.checker import Checker, CheckOptions
 from genflag.check.engine import Engine
+from genflag.errors import ProblemsError
 from genflag.facts.view import Facts
+from genflag.rules.modifiers import COMPARISON_TABLE
 from genflag.rules.pack import load_pack
 from genflag.timeline.walk import clip_places
 
@@ -129,6 +131,32 @@ def test_a_numeric_metadata_value_reaches_the_prefilter_as_rules_read_it() -> No
     clip, _ = _clip("clip.name", "plain")
     clip.metadata["start"] = otio.opentime.RationalTime(86400, 24)
     assert _agree(_pack([_rule(0, "metadata.*", "contains", "86400.0", False)]), clip, {}) == ["prop.r0"]
+
+
+#: Expected values of any kind a rule may give: a comparison refuses the ones it cannot take (a rule
+#: error), so every comparison of the table gets the values it accepts, without a strategy of its own.
+ANY_EXPECTED = st.one_of(TEXT, WORDISH, st.lists(st.sampled_from(REGEX_PIECES), min_size=1, max_size=4).map("".join),
+                         st.integers(-100, 100), st.floats(-1e3, 1e3, allow_nan=False), st.booleans(),
+                         st.lists(TEXT.filter(bool), min_size=1, max_size=3))
+#: Fact values: text, and numbers written as text (what numeric comparisons compare).
+ANY_VALUE = st.one_of(TEXT, st.integers(-100, 100).map(str), st.floats(-1e3, 1e3, allow_nan=False).map(str))
+TABLE_SETTINGS = settings(max_examples=300 if LONG else 40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@pytest.mark.parametrize("comparison", sorted(COMPARISON_TABLE))
+def test_every_comparison_of_the_table_is_never_dropped_by_the_prefilter(comparison: str) -> None:
+    """Loops over modifiers.COMPARISON_TABLE, so a comparison added there is covered with no change here."""
+    @TABLE_SETTINGS
+    @given(ANY_EXPECTED, ANY_VALUE, st.booleans(), st.sampled_from(FIELDS))
+    def never_dropped(expected: Any, value: str, cased: bool, field: str) -> None:
+        try:
+            pack = _pack([_rule(0, field, comparison, expected, cased)])
+        except ProblemsError:
+            assume(False)  # a value this comparison refuses (a rule error, tested in test_rules_loader.py)
+        clip, collected = _clip(field, value)
+        _agree(pack, clip, collected)
+    never_dropped()
 
 
 NAMES = st.sampled_from(["SH010_plate_v001", "SH020_RunwayGen4_v002", "SORA_clip", "diasora", "Straße_sky",

@@ -143,7 +143,7 @@ def writer(name: str) -> Writer:
     writers when there is none by that name or it failed to load."""
     from .registry import registry
     try:
-        return registry.get("writer", name)()  # type: ignore[no-any-return]
+        return registry.get("writer", name)()
     except (KeyError, ImportError) as exc:
         raise UsageError(str(exc).strip('"')) from None
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pyblish.api
-from conftest import CLEAN_PLATE, COMFY_PNG, HERE
+from pyblish_support import CLEAN_PLATE, COMFY_PNG, HERE
 
 import genflag_pyblish
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import CLEAN_PLATE, COMFY_PNG, DEMO_CUT, errors, publish, ran, results
+from pyblish_support import CLEAN_PLATE, COMFY_PNG, DEMO_CUT, errors, publish, ran, results
 
 from genflag import api
 from genflag_pyblish.host import GenflagValidationError

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..errors import ConfigError
 from ..findings import Finding
@@ -99,7 +99,7 @@ def load_policy(value: Any, source: str = "configuration") -> ApprovalPolicy:
     return policy
 
 
-def _requirements(raw: dict[str, Iterable[str]]) -> dict[str, list[Requirement]]:
+def _requirements(raw: Mapping[str, Iterable[str]]) -> dict[str, list[Requirement]]:
     return {str(key): [Requirement(tuple(p.strip() for p in str(entry).split("|") if p.strip())) for entry in entries]
             for key, entries in raw.items()}
 

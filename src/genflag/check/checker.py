@@ -57,7 +57,7 @@ class Checker:
 
     def absorb(self, path: str, payload: Any) -> TimelineResult:
         """In the parent: the TimelineResult from what isolated_check() returned in the child."""
-        return payload  # type: ignore[no-any-return]
+        return payload
 
     def check_object(self, obj: Any, path: str, result: TimelineResult | None = None) -> TimelineResult:
         """Check an already-read OTIO object (timeline or collection)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Iterable, Iterator
 
 from ..facts.values import value_text
@@ -147,14 +148,14 @@ class Engine:
         matches = []
         for index in chosen:
             rule = self.rules[index]
-            if evaluate(rule.condition, lambda name, r=rule: clip_eval.selection(r.selections[name])[0]):
+            if evaluate(rule.condition, partial(_selected, clip_eval, rule.selections)):
                 matches.append(self._match(rule, self._positive[index], clip_eval))
         if matches and self.contexts:
             self._apply_contexts(matches, clip_eval)
         return matches
 
     def _match(self, rule: Rule, positive: set[str], clip_eval: _ClipEval) -> Match:
-        evidence = []
+        evidence: list[tuple[str, Hit]] = []
         for name in rule.selections:
             if name in positive:
                 ok, hits = clip_eval.selection(rule.selections[name])
@@ -163,12 +164,16 @@ class Engine:
 
     def _apply_contexts(self, matches: list[Match], clip_eval: _ClipEval) -> None:
         for context in self.contexts:
-            if not evaluate(context.condition,
-                             lambda name, c=context: clip_eval.selection(c.selections[name])[0]):
+            if not evaluate(context.condition, partial(_selected, clip_eval, context.selections)):
                 continue
             for match in matches:
                 if match.context is None and _category_in(match.rule.category, context.applies_to):
                     match.context = context
+
+
+def _selected(clip_eval: _ClipEval, selections: dict[str, Selection], name: str) -> bool:
+    """Whether the named selection is true for the clip (the condition evaluator's oracle)."""
+    return clip_eval.selection(selections[name])[0]
 
 
 def _leaves(owners: Iterable[Rule | Context]) -> Iterator[Leaf]:

@@ -31,7 +31,7 @@ def writer_args(args: argparse.Namespace) -> dict[str, object]:
     return parse_adapter_args(args.writer_arg, option="--writer-arg")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register annotate and strip."""
     annotate = subparsers.add_parser("annotate", help="write flags into a timeline as metadata and markers",
                                      description="Check a timeline and write each finding onto its clip. "
@@ -123,6 +123,7 @@ def _annotate(args: argparse.Namespace, out: str | None, checker: Checker) -> in
         print(f"{outcome.changed_clips} clip(s) would change; {len(outcome.result.findings)} finding(s)")
         extra.print_split_plan(obj, out, args)  # which EDL would hold which track
         return EXIT_OK
+    assert out is not None  # only --dry-run goes without an output
     if args.in_place and outcome.changed_clips == 0:
         _status(out, f"{len(outcome.result.findings)} finding(s); unchanged (flags already up to date)")
         extra.write_markers(args, obj, outcome.result, out)

@@ -13,7 +13,7 @@ from .options import add_check_options
 from .settings import ledger_path, policy
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `approvals` and its list, verify and explain subcommands."""
     parser = subparsers.add_parser("approvals", help="list, verify or explain written approvals",
                                    description="Read the approvals ledger (docs/approvals.md). Exit codes: 0 listed, verified "

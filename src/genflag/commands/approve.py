@@ -13,7 +13,7 @@ from .options import add_check_options
 from .settings import check_options, effective, ledger_path, media_roots, policy
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the approve subcommand."""
     parser = subparsers.add_parser(
         "approve", help="record a written approval bound to the media a clip uses now",

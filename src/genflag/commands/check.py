@@ -23,7 +23,7 @@ from .progress import progress_reporter
 from .settings import check_options, effective, excludes, fail_on, jobs_option, post_check, run_inputs, show_warnings
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the check subcommand."""
     parser = subparsers.add_parser("check", help="check timelines for generative-AI clips",
                                    description="Check timelines (files, folders, globs) and print findings. "

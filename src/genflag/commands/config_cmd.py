@@ -20,7 +20,7 @@ SETTINGS = {
 }
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `genflag config show`."""
     parser = subparsers.add_parser("config", help="show the effective project configuration")
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION", parser_class=type(parser))

@@ -15,7 +15,7 @@ from .options import add_check_options, parse_adapter_args
 from .settings import check_options
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the diff subcommand."""
     parser = subparsers.add_parser(
         "diff", help="compare the flags of two versions of a cut (any formats)",

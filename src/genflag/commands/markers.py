@@ -32,7 +32,7 @@ from .outcome import exit_code
 from .settings import check_options, post_check
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the markers subcommand."""
     parser = subparsers.add_parser("markers", help="write a marker list for Avid, Resolve or Premiere",
                                    description=__doc__)

@@ -17,7 +17,7 @@ from .options import FAIL_ON
 from .outcome import exit_code, set_output_fail_level
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the merge subcommand."""
     parser = subparsers.add_parser("merge", help="combine partial results of `check --shard I/N`",
                                    description="Combine the JSON results of `genflag check --shard I/N` runs into "

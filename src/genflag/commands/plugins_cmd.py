@@ -13,7 +13,7 @@ from ..safe_text import terminal
 HEADER = ("KIND", "NAME", "STATE", "ORIGIN", "DESCRIPTION")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the plugins subcommand."""
     parser = subparsers.add_parser(
         "plugins", help="list installed plugins and load failures",

@@ -26,7 +26,7 @@ DESCRIPTION = ("Check timelines, then hand the findings to a writer plugin: asse
                "publish), 1 some items could not be published, 2 usage error or nothing could be published.")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the publish subcommand."""
     parser = subparsers.add_parser("publish", help="check timelines and publish findings (asset manager, tracker)",
                                    description=DESCRIPTION)

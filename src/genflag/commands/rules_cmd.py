@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 from difflib import get_close_matches
+from typing import Any
 
 from ..check.selftest import run_rule_tests
 from ..errors import EXIT_FINDINGS, EXIT_OK, ProblemsError, UsageError
 from ..facts.catalogue import FIELD_DOCS
 from ..rules.loader import load_rule_file
+from ..rules.model import Rule
 from ..rules.pack import RulePack, load_pack, rule_files_in
 from ..safe_text import json_dumps, terminal, terminal_lines
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `genflag rules` and its subcommands."""
     parser = subparsers.add_parser("rules", help="validate, list, explain and test rule packs")
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=type(parser))
@@ -92,7 +94,7 @@ def run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _explain_dict(rule) -> dict:  # type: ignore[no-untyped-def]
+def _explain_dict(rule: Rule) -> dict[str, Any]:
     return {"id": rule.id, "title": rule.title, "description": rule.description, "category": rule.category,
             "severity": rule.severity, "requires": rule.requires, "tool": rule.tool, "vendor": rule.vendor,
             "status": rule.status, "enabled": rule.enabled, "message": rule.message, "tags": rule.tags,
@@ -103,7 +105,7 @@ def _explain_dict(rule) -> dict:  # type: ignore[no-untyped-def]
             "source": f"{rule.source}:{rule.line}"}
 
 
-def _explain_lines(rule) -> list[str]:  # type: ignore[no-untyped-def]
+def _explain_lines(rule: Rule) -> list[str]:
     """The rule's documentation for a terminal: every text from the rule pack escaped (safe_text.py)."""
     data = _explain_dict(rule)
     t = terminal

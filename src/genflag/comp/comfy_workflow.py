@@ -53,7 +53,8 @@ def parse_comfy_data(data: Any) -> CompScript:
         _api_graph(script, data)
     elif isinstance(data, dict) and isinstance(data.get("nodes"), list):
         _ui_graph(script, data)
-        extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+        extra = data.get("extra")
+        extra = extra if isinstance(extra, dict) else {}
         version = data.get("version")
         script.version = str(version) if isinstance(version, (int, float)) else _str(version) \
             or _str(extra.get("frontendVersion"))
@@ -79,7 +80,8 @@ def _api_graph(script: CompScript, data: dict[str, Any]) -> None:
         title = (node.get("_meta") or {}).get("title") if isinstance(node.get("_meta"), dict) else None
         name = f"{_str(title) or cls} #{node_id}"
         script.nodes.append(NodeRef(cls, name, COMFYUI))
-        inputs = node.get("inputs") if isinstance(node.get("inputs"), dict) else {}
+        inputs = node.get("inputs")
+        inputs = inputs if isinstance(inputs, dict) else {}
         for key, value in inputs.items():
             _input_file(script, name, str(key), value)
 

@@ -41,7 +41,7 @@ class Located:
 def dict_pairs(facts: Mapping[str, Any]) -> Pairs:
     """``pairs`` over a plain fact dict (a probed ingredient's facts)."""
     def pairs(prefix: str) -> list[tuple[str, Any]]:
-        out = []
+        out: list[tuple[str, Any]] = []
         for key, value in facts.items():
             if key.startswith(prefix):
                 out.extend((key, item) for item in (value if isinstance(value, list) else [value]))

@@ -43,7 +43,8 @@ def statements(text: str, start: int = 0, end: int | None = None,
     script needs only its node blocks and version, and those lines can be millions.
     """
     end = len(text) if end is None else end
-    pos, tokens = start, []
+    pos = start
+    tokens: list[Token] = []
     while True:
         if not plain and not tokens:
             found = _INTERESTING_LINE.search(text, pos, end)

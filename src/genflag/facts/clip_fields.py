@@ -149,9 +149,10 @@ def media_target(ref: Any) -> str | None:
 
 def sequence_target(data: dict[str, Any]) -> str | None:
     """The target of an ImageSequenceReference's JSON data: base, prefix, #### and suffix."""
-    parts = [data.get(key) for key in ("target_url_base", "name_prefix", "name_suffix")]
-    if not all(isinstance(part, str) for part in parts):
+    found = [data.get(key) for key in ("target_url_base", "name_prefix", "name_suffix")]
+    if not all(isinstance(part, str) for part in found):
         return None
+    parts = [str(part) for part in found]
     padding = data.get("frame_zero_padding")
     width = min(MAX_FRAME_PADDING, max(1, padding)) if isinstance(padding, int) else 1
     base = parts[0] if parts[0].endswith("/") else parts[0] + "/"  # as OpenTimelineIO joins them

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # jsonschema costs ~45 ms to import: only when something is v
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """Return a schema shipped in genflag/schemas (e.g. 'rules.schema.json')."""
-    text = resources.files("genflag").joinpath("schemas", name).read_text(encoding="utf-8")
+    text = resources.files("genflag").joinpath("schemas").joinpath(name).read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -94,6 +94,7 @@ def clock_for(obj: Any, path: str, findings: Iterable[Any], start: str | None = 
 def _rate(global_start: Any, findings: Iterable[Any], timeline: Any) -> tuple[float, list[str]]:
     counts = Counter(exact_rate(f.record_range["rate"]) for f in findings if f.record_range)
     notes: list[str] = []
+    rate: float | None
     if global_start is not None:
         rate = exact_rate(global_start.rate)
     elif counts:

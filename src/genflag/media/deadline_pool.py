@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,7 +20,7 @@ R = TypeVar("R")
 _POLL = 0.25
 
 
-class _Run:
+class _Run(Generic[T, R]):
     """The shared state of one map: items to take, results, and when each running item started."""
 
     def __init__(self, items: Sequence[T], func: Callable[[T], R]) -> None:
@@ -73,5 +73,5 @@ def map_with_deadline(func: Callable[[T], R], items: Sequence[T], workers: int, 
     return [run.results[index] for index in range(len(items))]
 
 
-def _start(run: _Run) -> None:
+def _start(run: _Run[T, R]) -> None:
     threading.Thread(target=run.work, name="genflag-probe", daemon=True).start()

@@ -255,7 +255,8 @@ class ProbeRunner:
         """stat every path (with its sidecars), in batches on worker threads; a batch that hangs
         (a dead network mount) makes its files unreadable, not the run."""
         batches = [paths[i:i + _STAT_BATCH] for i in range(0, len(paths), _STAT_BATCH)]
-        done = self._map(lambda batch: [self._state(p) for p in batch], batches, _stats_timed_out)
+        done: list[list[tuple[str, int, int, str] | Facts]] = self._map(
+            lambda batch: [self._state(p) for p in batch], batches, _stats_timed_out)
         return [state for batch in done for state in batch]
 
     def _map(self, func: Callable[[T], R], items: Sequence[T], timed_out: Callable[[T], R]) -> list[R]:
@@ -355,7 +356,7 @@ def _probe_timed_out(path: str) -> Facts:
     return {"media.path": path, "media.unreadable": "probe timed out (see probes.timeout in the configuration)"}
 
 
-def _stats_timed_out(batch: Sequence[str]) -> list[Facts]:
+def _stats_timed_out(batch: Sequence[str]) -> list[tuple[str, int, int, str] | Facts]:
     return [{"media.path": path, "media.unreadable": "timed out reading file information"} for path in batch]
 
 

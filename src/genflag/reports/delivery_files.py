@@ -31,7 +31,7 @@ def write_package(folder: str, doc: dict[str, Any], run: RunResult, credit_confi
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
         raise GenflagError(f"cannot create the delivery folder: {exc.strerror or exc}", folder) from None
-    contents = {"delivery.json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+    contents: dict[str, str | bytes] = {"delivery.json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
                 "DELIVERY.md": delivery_markdown(doc),
                 "ai_usage_register.csv": csv_text(REGISTER_COLUMNS, doc["register"]),
                 "disclosure_map.csv": csv_text(MAP_COLUMNS, doc["disclosure_map"]),

@@ -32,8 +32,9 @@ def plugin_suffixes() -> dict[str, str]:
     """Extensions that installed report plugins declare (``suffix``), extension -> format name."""
     out = {}
     for entry in registry.entries("report"):
-        if entry.origin != "built-in" and entry.load() is not None and getattr(entry.loaded, "suffix", ""):
-            out[str(entry.loaded.suffix).lower()] = entry.name
+        suffix = getattr(entry.load(), "suffix", "") if entry.origin != "built-in" else ""
+        if suffix:
+            out[str(suffix).lower()] = entry.name
     return out
 
 
@@ -53,4 +54,4 @@ def report_options(title: str = "", bom: bool = False, layouts: dict[str, Any] |
 
 def render_report(run: RunResult, name: str, options: dict[str, Any]) -> str | bytes:
     """Render a run with a named report format."""
-    return report_class(name)().render(run, options)  # type: ignore[no-any-return]
+    return report_class(name)().render(run, options)

@@ -52,7 +52,7 @@ class LayoutChecker(Checker):
         result, layouts = payload
         if layouts:
             self.layouts[path] = layouts
-        return result  # type: ignore[no-any-return]
+        return result
 
 
 def checked_source(paths: Sequence[str], options: CheckOptions, post: PostCheck | None = None,

@@ -13,6 +13,7 @@ from . import condition as cond
 from .fields import checked_namespaces, declaration_state, known_fields
 from .model import Capture, Context, Leaf, Rule, Selection
 from .modifiers import (
+    COMPARISON_TABLE,
     COMPARISONS,
     MODIFIERS,
     ModifierError,
@@ -141,7 +142,7 @@ class Compiler:
             self.problems.append(self.doc.problem(path, str(exc), rule_id))
             return None
         leaf = Leaf(next(_leaf_ids), field, key, tests, require_all="all" in flags, negate="not" in flags,
-                    exists=values[0] if comparison == "exists" else None)
+                    exists=values[0] if COMPARISON_TABLE[comparison].presence else None)
         if not leaf.negate:
             leaf.prefilters = prefilter_patterns(comparison, values, "cased" in flags, "i" in flags)
         return leaf

@@ -84,7 +84,7 @@ def _compile(doc: LocatedYaml, pack_id: str, broken: set[tuple[Any, ...]], probl
 
 
 def _duplicate_ids(doc: LocatedYaml, rules: list[Rule]) -> list[Problem]:
-    seen: set[str] = set()
+    seen: set[Any] = set()
     out = []
     for index, raw in enumerate(doc.data.get("rules") or []):
         rule_id = raw.get("id") if isinstance(raw, dict) else None

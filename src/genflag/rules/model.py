@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from .condition import Node
@@ -21,7 +22,7 @@ class Leaf:
     require_all: bool = False
     negate: bool = False
     exists: bool | None = None
-    prefilters: list[Pattern] = field(default_factory=list)
+    prefilters: list[Pattern] = dataclasses.field(default_factory=list)
 
     def evaluate(self, pairs: list[tuple[str, Any]]) -> tuple[bool, tuple[str, Any, str] | None]:
         """Return (matched, evidence) for a field's (path, value) pairs."""
@@ -78,25 +79,25 @@ class Rule:
     severity: str
     selections: dict[str, Selection]
     condition: Node
-    requires: list[str] = field(default_factory=list)
+    requires: list[str] = dataclasses.field(default_factory=list)
     message: str = ""
     description: str = ""
     status: str = "stable"
     tool: str | None = None
     vendor: str | None = None
     credit: str | None = None
-    tags: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    falsepositives: list[str] = field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    references: list[str] = dataclasses.field(default_factory=list)
+    falsepositives: list[str] = dataclasses.field(default_factory=list)
     enabled: bool = True
-    captures: list[Capture] = field(default_factory=list)
-    tests: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    captures: list[Capture] = dataclasses.field(default_factory=list)
+    tests: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
     source: str = ""
     line: int | None = None
     pack: str = ""
-    strength: dict[str, str] = field(default_factory=dict)  # the rule's own map: selection name or glob -> tier
-    messages: dict[str, str] = field(default_factory=dict)  # message template per evidence tier
-    selection_strength: dict[str, str] = field(default_factory=dict)  # resolved tier per selection (rules/strength.py)
+    strength: dict[str, str] = dataclasses.field(default_factory=dict)  # the rule's own map: selection name or glob -> tier
+    messages: dict[str, str] = dataclasses.field(default_factory=dict)  # message template per evidence tier
+    selection_strength: dict[str, str] = dataclasses.field(default_factory=dict)  # resolved tier per selection (rules/strength.py)
 
 
 @dataclass(eq=False)
@@ -109,5 +110,5 @@ class Context:
     condition: Node
     severity: str | None = None
     requires: list[str] | None = None
-    applies_to: list[str] = field(default_factory=lambda: ["*"])
+    applies_to: list[str] = dataclasses.field(default_factory=lambda: ["*"])
     source: str = ""

@@ -214,11 +214,13 @@ def _no_pattern(expected: Any, cased: bool, insensitive: bool) -> Pattern | None
 @dataclass(frozen=True)
 class Comparison:
     """One comparison: its exact test, and a pattern that matches the search text whenever the test
-    can match one of the clip's values (None: not prefilterable)."""
+    can match one of the clip's values (None: not prefilterable). ``presence``: the expected value
+    says whether the field must have a value at all (``exists``), so an absent field is decided too."""
 
     name: str
     build: Callable[[Any, bool, bool], Test]
     prefilter: Callable[[Any, bool, bool], "Pattern | None"]
+    presence: bool = False
 
 
 COMPARISON_TABLE: dict[str, Comparison] = {c.name: c for c in (
@@ -230,7 +232,7 @@ COMPARISON_TABLE: dict[str, Comparison] = {c.name: c for c in (
     Comparison("word", _word, _word_pattern),
     Comparison("glob", _glob, _glob_pattern),
     Comparison("regex", _regex, _regex_pattern),
-    Comparison("exists", _exists, _exists_pattern),
+    Comparison("exists", _exists, _exists_pattern, presence=True),
     Comparison("gt", _numeric("gt"), _no_pattern),
     Comparison("gte", _numeric("gte"), _no_pattern),
     Comparison("lt", _numeric("lt"), _no_pattern),

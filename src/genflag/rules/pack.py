@@ -19,7 +19,7 @@ OVERRIDABLE = ("enabled", "severity", "requires", "message", "category", "tags",
 
 def default_pack_dir() -> Path:
     """Return the folder of the default rule pack shipped in the package."""
-    return Path(str(resources.files("genflag").joinpath("rulepacks", "default")))
+    return Path(str(resources.files("genflag").joinpath("rulepacks").joinpath("default")))
 
 
 @dataclass

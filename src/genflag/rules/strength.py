@@ -95,7 +95,7 @@ def strength_of(rule: Any, match: Any, facts: Any = None) -> str | None:
     ``facts`` (the clip's Facts) settle the selections the match carries no evidence for (those used
     under ``not``); without them such a selection is taken as true first (the cautious reading), then false.
     """
-    found = getattr(match, "_genflag_strength", _UNSET)
+    found: Any = getattr(match, "_genflag_strength", _UNSET)
     if found is _UNSET:
         found = _compute(rule, match, facts)
         try:

@@ -7,9 +7,7 @@ from functools import partial
 from typing import Any, Callable, Iterator
 
 import opentimelineio as otio
-
-RationalTime = otio.opentime.RationalTime
-TimeRange = otio.opentime.TimeRange
+from opentimelineio.opentime import RationalTime, TimeRange
 
 
 @dataclass(eq=False)

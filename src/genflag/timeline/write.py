@@ -24,7 +24,8 @@ from typing import Any, BinaryIO, Callable, Iterable
 import opentimelineio as otio
 
 from ..errors import TimelineError, UsageError
-from ..files.atomic_write import Ownership, PendingFile, PendingFolder, WriteError, write_all
+from ..files.atomic_write import PendingFile, PendingFolder, WriteError, write_all
+from ..files.file_ownership import Ownership
 from ..files.output_paths import OutputTarget, is_written_through, open_output, resolve_output
 from ..safe_text import describe_exception, terminal
 from .otio_access import writes_verbatim

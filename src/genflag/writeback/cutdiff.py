@@ -32,7 +32,8 @@ class CutDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        pair = lambda old, new: {"old": old.to_dict(), "new": new.to_dict()}  # noqa: E731
+        def pair(old: Finding, new: Finding) -> dict[str, Any]:
+            return {"old": old.to_dict(), "new": new.to_dict()}
         return {"schema": "genflag.diff", "schema_version": 1,
                 "summary": {k: len(getattr(self, k)) for k in ("added", "removed", "changed", "moved")},
                 "added": [f.to_dict() for f in self.added], "removed": [f.to_dict() for f in self.removed],

@@ -194,7 +194,7 @@ def write_marks(clip: Any, findings: list[Finding], checked_at: str, pack_versio
     record = clip_record(findings, checked_at, pack_version) if findings else None
     has_record = isinstance(previous, dict) and "findings" in previous
     same_record = record is not None and has_record and _same_record(previous, record)
-    if same_record:
+    if same_record and record is not None:
         record["checked_at"] = previous.get("checked_at", checked_at)
     removed = remove_marks(clip)
     if record is None:

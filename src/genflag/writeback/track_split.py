@@ -77,7 +77,7 @@ def _choose(tracks: list[tuple[str, str, int]], wanted: list[str]) -> list[tuple
         return [t for t in tracks if t[0].startswith("V")]
     if ALL in wanted:
         return tracks
-    chosen = []
+    chosen: list[Any] = []
     for want in wanted:
         match = [t for t in tracks if want.upper() == t[0] or want == t[1]]
         if not match:

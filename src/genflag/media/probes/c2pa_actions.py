@@ -67,7 +67,8 @@ def manifest_actions(manifest: dict[str, Any]) -> list[Action]:
 
 def read_action(raw: dict[str, Any], shared_agents: list[str]) -> Action:
     """Flatten one action mapping (shared_agents: the assertion's softwareAgents array, by index)."""
-    parameters = raw.get("parameters") if isinstance(raw.get("parameters"), dict) else {}
+    parameters = raw.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
     pairs = list(flatten_parameters(parameters))
     source = normalise(raw.get("digitalSourceType")) or next(
         (normalise(value) for key, value in pairs if key.lower() in SOURCE_TYPE_KEYS), None)

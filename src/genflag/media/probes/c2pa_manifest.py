@@ -35,7 +35,8 @@ MAX_DISCLOSURE_TEXTS = 20
 
 def store_facts(store: dict[str, Any]) -> dict[str, Any]:
     """Return the c2pa.* facts of a manifest store (present, active manifest, ingredients, validation)."""
-    manifests = store.get("manifests") if isinstance(store.get("manifests"), dict) else {}
+    manifests = store.get("manifests")
+    manifests = manifests if isinstance(manifests, dict) else {}
     active = manifests.get(store.get("active_manifest")) if manifests else None
     facts: dict[str, Any] = {"c2pa.present": True, "c2pa.manifest_count": len(manifests)}
     if isinstance(active, dict):
@@ -171,12 +172,12 @@ def generator_facts(manifests: dict[str, Any], active: dict[str, Any]) -> dict[s
 def validation_facts(store: dict[str, Any]) -> dict[str, Any]:
     """Return the validation state (valid / invalid / trusted), failure codes, integrity failures and signer trust."""
     state = text(store.get("validation_state"))
-    codes = [text(s.get("code")) for s in dicts(store.get("validation_status"))]
+    found = [text(s.get("code")) for s in dicts(store.get("validation_status"))]
     results = store.get("validation_results")
     active = results.get("activeManifest") if isinstance(results, dict) else None
     if isinstance(active, dict):
-        codes += [text(s.get("code")) for s in dicts(active.get("failure"))]
-    codes = [c for c in dict.fromkeys(codes) if c]
+        found += [text(s.get("code")) for s in dicts(active.get("failure"))]
+    codes = [c for c in dict.fromkeys(found) if c]
     facts: dict[str, Any] = {"c2pa.validation_state": state.lower() if state else None,
                              "c2pa.validation_codes": codes,
                              "c2pa.integrity_codes": [c for c in codes if _INTEGRITY.search(c)]}

@@ -135,7 +135,7 @@ def _call_chunk(stream: PngImagePlugin.PngStream, cid: bytes, pos: int, length: 
         return False
     except (ValueError, UnicodeDecodeError, zlib.error, SyntaxError) as exc:
         out.warnings.append(f"bad {name} chunk: {exc}")
-        stream.fp.seek(pos + length + 4)
+        stream.fp.seek(pos + length + 4)  # type: ignore[union-attr]  # Pillow opened it
         return True
     try:
         stream.crc(cid, data)

@@ -131,7 +131,8 @@ def _string(data: bytes) -> str:
 
 
 def _string_vector(data: bytes) -> list[str]:
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     while pos + 4 <= len(data) and len(out) < MAX_LIST:
         length = struct.unpack_from("<i", data, pos)[0]
         if length < 0 or pos + 4 + length > len(data):
@@ -142,7 +143,8 @@ def _string_vector(data: bytes) -> list[str]:
 
 
 def _channels(data: bytes) -> list[str]:
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     while pos < len(data) and data[pos] != 0 and len(out) < MAX_LIST:
         end = data.index(b"\x00", pos)
         out.append(data[pos:end].decode("latin-1"))

@@ -74,7 +74,8 @@ def _civitai(text: Mapping[str, str], value: str) -> Generation:
 def _tensorart(text: Mapping[str, str]) -> Generation:
     data = load_json(text.get("generation_data", ""))
     data = data if isinstance(data, dict) else {}
-    base = data.get("baseModel") if isinstance(data.get("baseModel"), dict) else {}
+    base = data.get("baseModel")
+    base = base if isinstance(base, dict) else {}
     return Generation("TensorArt", str_or_none(base.get("modelFileName")), str_or_none(data.get("prompt")))
 
 

@@ -176,7 +176,8 @@ def parse_invokeai(text: Mapping[str, str]) -> Generation | None:
         return Generation("InvokeAI", str_or_none(name), str_or_none(meta.get("positive_prompt")))
     legacy = load_json(text.get("sd-metadata", ""))
     if isinstance(legacy, dict):
-        image = legacy.get("image") if isinstance(legacy.get("image"), dict) else {}
+        image = legacy.get("image")
+        image = image if isinstance(image, dict) else {}
         prompts = image.get("prompt")
         prompt = prompts[0].get("prompt") if isinstance(prompts, list) and prompts and isinstance(prompts[0], dict) else prompts
         return Generation("InvokeAI", str_or_none(legacy.get("model_weights")), str_or_none(prompt))

@@ -92,9 +92,9 @@ def derive_iptc(facts: Mapping[str, Any]) -> dict[str, Any]:
     if not terms:
         return {}
     classes = list(dict.fromkeys(classify(t) for t in terms))
-    facts: dict[str, Any] = {"iptc.digital_source_type": terms, "iptc.source_class": classes,
-                             "iptc.generative": any(is_generative(t) for t in terms)}
+    derived: dict[str, Any] = {"iptc.digital_source_type": terms, "iptc.source_class": classes,
+                               "iptc.generative": any(is_generative(t) for t in terms)}
     generative = [t for t in terms if is_generative(t)]
     if generative:
-        facts["iptc.generative_type"] = generative
-    return facts
+        derived["iptc.generative_type"] = generative
+    return derived

@@ -7,9 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-
-from tests.kitsu.builders import finding, run_of
-from tests.kitsu.conftest import require_plugin
+from kitsu_builders import finding, run_of
+from kitsu_support import require_plugin
 
 require_plugin()
 

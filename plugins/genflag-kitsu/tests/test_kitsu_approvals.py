@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import socket
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kitsu_builders import finding, run_of
+from kitsu_fault_proxy import fault_proxy
+from kitsu_support import require_plugin
 
 from genflag.approvals.apply import apply_approvals
 from genflag.approvals.policy import load_policy
 from genflag.approvals.sources import ApprovalSourceFailed, load_inputs
-from tests.kitsu.builders import finding, run_of
-from tests.kitsu.conftest import require_plugin
-from tests.kitsu.fault_proxy import fault_proxy
 
 require_plugin()
+#: One real Zou server per test session: under pytest-xdist, these tests all run in the same worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("zou")]
 
 import gazu
 
@@ -146,14 +149,31 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_an_unreachable_kitsu_is_one_line_and_exit_2(run_cli, options: dict[str, Any], tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.helpers import make_clip, make_timeline, write_otio
-    path = write_otio(make_timeline(("V1", [make_clip("SQ010_SH010_runway_gen4_comp", str(tmp_path / "a.mov"))])),
-                      tmp_path / "cut.otio")
+@dataclass
+class CliOutcome:
+    """What `genflag ARGS...` run in-process gave: its exit code and output."""
+
+    code: int
+    out: str
+    err: str
+
+
+def test_an_unreachable_kitsu_is_one_line_and_exit_2(options: dict[str, Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import opentimelineio as otio
+
+    from genflag.cli import main
+    clip = otio.schema.Clip(name="SQ010_SH010_runway_gen4_comp",
+                            media_reference=otio.schema.ExternalReference(target_url=str(tmp_path / "a.mov")),
+                            source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
+                                                                 otio.opentime.RationalTime(24, 24)))
+    path = tmp_path / "cut.otio"
+    otio.adapters.write_to_file(otio.schema.Timeline(tracks=[otio.schema.Track(name="V1", children=[clip])]), str(path))
     for key, value in {**options, "host": f"http://127.0.0.1:{closed_port()}"}.items():
         monkeypatch.setenv(f"GENFLAG_KITSU_{key.upper()}", value)
-    result = run_cli("check", path, "--approvals-from", "kitsu", "--no-probe")
+    code = main(["check", str(path), "--approvals-from", "kitsu", "--no-probe"])
+    result = CliOutcome(code, *capsys.readouterr())
     assert result.code == 2
     assert result.err.strip().count("\n") == 0 and result.err.startswith("kitsu: error: log in to http://127.0.0.1:")
     assert "cannot reach" in result.err and "no approvals were read" in result.err

@@ -11,8 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from tests.kitsu.conftest import load_script, skip_or_fail
+from kitsu_support import load_script, skip_or_fail
 
 
 @pytest.fixture

@@ -7,14 +7,16 @@ import uuid
 from typing import Any
 
 import pytest
+from kitsu_builders import finding, run_of
+from kitsu_fault_proxy import fault_proxy
+from kitsu_support import require_plugin
 
 from genflag.plugins import WriterSummary
 from genflag.registry import registry
-from tests.kitsu.builders import finding, run_of
-from tests.kitsu.conftest import require_plugin
-from tests.kitsu.fault_proxy import fault_proxy
 
 require_plugin()
+#: One real Zou server per test session: under pytest-xdist, these tests all run in the same worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("zou")]
 
 import gazu
 

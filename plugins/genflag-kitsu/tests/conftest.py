@@ -8,54 +8,24 @@ reason; with GENFLAG_REQUIRE_KITSU=1 (set in CI) that skip is a failure instead.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from kitsu_support import load_script, skip_or_fail
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "zou_server.py"
 SHOTS = ("SH010", "SH020", "SH030")
 
 
-def required() -> bool:
-    """Tell whether a missing server must fail the run (CI) instead of skipping."""
-    return os.environ.get("GENFLAG_REQUIRE_KITSU", "").strip() not in ("", "0")
-
-
-def skip_or_fail(reason: str, module_level: bool = False) -> None:
-    """Skip with the reason, or fail when GENFLAG_REQUIRE_KITSU is set."""
-    if required():
-        pytest.fail(f"GENFLAG_REQUIRE_KITSU is set but {reason}", pytrace=False)
-    pytest.skip(reason, allow_module_level=module_level)
-
-
-def require_plugin() -> None:
-    """Skip (or fail) a test module when the plugin or gazu is not installed."""
-    try:
-        import gazu  # noqa: F401
-
-        import genflag_kitsu  # noqa: F401
-    except ImportError as exc:
-        skip_or_fail(f"the Kitsu plugin is not installed (pip install -e plugins/genflag-kitsu): {exc}",
-                     module_level=True)
-
-
-def load_script() -> ModuleType:
-    """Import scripts/zou_server.py as a module."""
-    spec = importlib.util.spec_from_file_location("zou_server", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["zou_server"] = module
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep genflag's caches and crash logs out of the user's home."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("GENFLAG_LOG_DIR", str(base / "logs"))
 
 
 @pytest.fixture(scope="session")

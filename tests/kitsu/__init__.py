@@ -1,1 +1,0 @@
-"""Tests of the Kitsu writer plugin (plugins/genflag-kitsu) against a real Zou server."""
