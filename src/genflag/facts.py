@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import opentimelineio as otio
 
-from .rules.modifiers import value_text
+from .rules.modifiers import MAX_TEXT, value_text
 from .walk import ClipPlace
 from .writeback.marks import is_genflag_marker, is_genflag_text
 
@@ -248,18 +248,31 @@ def snapshot(place: ClipPlace) -> dict[str, Any]:
     """The clip as plain JSON data, serialised once by OpenTimelineIO's C++ writer.
 
     One serialisation is far cheaper than the dozens of calls through the Python bindings
-    that reading names, metadata, markers and effects one by one would take.
+    that reading names, metadata, markers and effects one by one would take. A clip whose data
+    cannot be read, or holds a value longer than rules look at (MAX_TEXT), gets a fact saying
+    so (clip.unreadable, clip.oversized): it is reported, never shown as clean.
     """
     data = place.data
     if data is None:
+        data = {}
         try:
-            data = json.loads(otio.core.serialize_json_to_string(place.clip, indent=-1))
+            text = otio.core.serialize_json_to_string(place.clip, indent=-1)
+            data = json.loads(text)
+            if len(text) > MAX_TEXT:  # only then can one value be longer than a test reads
+                _note_oversized(place, data)
         except Exception as exc:  # too deep to parse, or an object OTIO cannot serialise: say so
-            data = {}
             if place.facts is not None:
                 place.facts.add({"clip.unreadable": f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"})
         place.data = data
     return data
+
+
+def _note_oversized(place: ClipPlace, data: dict[str, Any]) -> None:
+    texts: list[str] = []
+    _scalar_texts(data, texts)
+    longest = max((len(text) for text in texts), default=0)
+    if longest > MAX_TEXT and place.facts is not None:
+        place.facts.add({"clip.oversized": f"a value of {longest:,} characters: rules read its first {MAX_TEXT:,}"})
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -449,12 +462,13 @@ CORE_FIELD_DOCS: dict[str, str] = {
     "review.status": "cleared / reviewed when an editor marked the clip (metadata or marker)",
     "collector.failed": "why a collector failed on this clip (its facts are unknown: a media.unreadable finding)",
     "clip.unreadable": "why the clip's own data could not be read (a clip.unreadable finding)",
+    "clip.oversized": "a clip value longer than rules read (1 MiB): only its start was matched (a clip.unreadable finding)",
 }
 
 
 #: Fields set by the pipeline (not resolved from the clip) and media facts the media collector adds.
 PIPELINE_FIELDS = ("timeline.path", "review.status", "review.by", "review.note", "review.rules", "collector.failed",
-                   "clip.unreadable")
+                   "clip.unreadable", "clip.oversized")
 MEDIA_COLLECTOR_FIELDS = ("media.path", "media.missing", "media.unreadable", "media.size", "media.format",
                           "media.sequence", "media.frames_sampled", "media.frames_missing", "media.frame_count",
                           "media.state", "media.probe_failed")
