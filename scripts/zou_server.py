@@ -294,6 +294,7 @@ def zou_env(cluster: Cluster, redis_port: int, state: Path, secrets_: dict[str, 
                 PREVIEW_FOLDER=str(state / "previews"), TMP_DIR=str(state / "tmp"),
                 PLUGIN_FOLDER=str(state / "plugins"), EVENT_HANDLERS_FOLDER=str(state / "hooks"),
                 BCRYPT_LOG_ROUNDS="4", MAIL_ENABLED="false", MAIL_CHECK_DELIVERABILITY="false",  # no DNS offline
+                USER_LIMIT="100000",  # zou allows 100 people by default; the approval tests make more
                 DB_POOL_SIZE="5", DB_MAX_OVERFLOW="5")
 
 
