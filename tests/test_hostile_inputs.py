@@ -265,3 +265,13 @@ def test_foreign_shapes_of_genflag_metadata_are_read_without_a_crash(run_cli, tm
     assert annotated.code == 0, annotated.err
     stripped = run_cli("strip", tmp_path / "flagged.otio", "-o", tmp_path / "stripped.otio")
     assert stripped.code == 0, stripped.err
+
+
+def test_a_value_longer_than_rules_read_is_reported_not_silently_cut(run_cli, tmp_path: Path) -> None:
+    """Defect 10: text after the first MiB of a field was silently not matched."""
+    clip = _clip("SH010_plate", otio.schema.MissingReference())
+    clip.metadata["notes"] = "x" * (2 << 20) + " made with Midjourney"
+    code, result, _ = _json(run_cli, _write(tmp_path, clip), "--no-probe")
+    assert _rules(result) == {"SH010_plate": {"clip.unreadable"}}
+    [finding] = result["findings"]
+    assert "a value of 2,097,173 characters: rules read its first 1,048,576" in finding["message"]

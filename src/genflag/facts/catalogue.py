@@ -77,6 +77,7 @@ FIELD_DOCS: dict[str, str] = {
     "review.rules": "the rules the review mark clears (none: all)",
     "collector.failed": "why a collector failed on this clip (its facts are unknown: a media.unreadable finding)",
     "clip.unreadable": "why the clip's own data could not be read (a clip.unreadable finding)",
+    "clip.oversized": "a clip value longer than rules read (1 MiB): only its start was matched (a clip.unreadable finding)",
 }
 #: The documented names that are patterns, not fields.
 _PATTERNS = frozenset(name for name in FIELD_DOCS if name.endswith((".<path>", ".*")))

@@ -14,7 +14,7 @@ from ..timeline.marks import is_genflag_marker, is_genflag_text
 from ..timeline.media_paths import frame_placeholder
 from ..timeline.review import review_from
 from ..timeline.walk import ClipPlace
-from .values import leaves
+from .values import MAX_TEXT, leaves, scalar_texts
 
 Pairs = list[tuple[str, Any]]
 Resolver = Callable[[ClipPlace], Any]
@@ -90,18 +90,31 @@ def snapshot(place: ClipPlace) -> dict[str, Any]:
     """The clip as plain JSON data, serialised once by OpenTimelineIO's C++ writer.
 
     One serialisation is far cheaper than the dozens of calls through the Python bindings
-    that reading names, metadata, markers and effects one by one would take.
+    that reading names, metadata, markers and effects one by one would take. A clip whose data
+    cannot be read, or holds a value longer than rules look at (MAX_TEXT), gets a fact saying
+    so (clip.unreadable, clip.oversized): it is reported, never shown as clean.
     """
     data = place.data
     if data is None:
+        data = {}
         try:
-            data = json.loads(otio.core.serialize_json_to_string(place.clip, indent=-1))
+            text = otio.core.serialize_json_to_string(place.clip, indent=-1)
+            data = json.loads(text)
+            if len(text) > MAX_TEXT:  # only then can one value be longer than a test reads
+                _note_oversized(place, data)
         except Exception as exc:  # too deep to parse, or an object OTIO cannot serialise: say so
-            data = {}
             if place.facts is not None:
                 place.facts.add({"clip.unreadable": describe_exception(exc, 200)})
         place.data = data
     return data
+
+
+def _note_oversized(place: ClipPlace, data: dict[str, Any]) -> None:
+    texts: list[str] = []
+    scalar_texts(data, texts)
+    longest = max((len(text) for text in texts), default=0)
+    if longest > MAX_TEXT and place.facts is not None:
+        place.facts.add({"clip.oversized": f"a value of {longest:,} characters: rules read its first {MAX_TEXT:,}"})
 
 
 def _mapping(value: Any) -> dict[str, Any]:

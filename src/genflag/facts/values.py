@@ -43,3 +43,20 @@ def leaves(path: str, value: Any) -> list[tuple[str, Any]]:
         else:
             out.append((where, str(item)))
     return out
+
+
+def scalar_texts(node: Any, out: list[str]) -> None:
+    """Append the text of every scalar in a JSON tree (value_text's form) to ``out``, in any order."""
+    stack = [node]
+    pop, push, append = stack.pop, stack.extend, out.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            append(item)
+        elif kind is dict:
+            push(item.values())
+        elif kind is list:
+            push(item)
+        elif item is not None:
+            append(value_text(item))

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 from ..timeline.walk import ClipPlace
 from .clip_fields import CLIP_TREES, CORE_FIELDS, resolve_clip_field, snapshot
-from .values import leaves, value_text
+from .values import leaves, scalar_texts, value_text
 
 Pairs = list[tuple[str, Any]]
 
@@ -85,7 +85,7 @@ class Facts:
         (from_snapshot) can take (evidence_index.py searches them); [] without a clip."""
         out: list[str] = []
         if self._place is not None:
-            _scalar_texts(snapshot(self._place), out)
+            scalar_texts(snapshot(self._place), out)
         return out
 
     def known(self) -> dict[str, Any]:
@@ -122,23 +122,6 @@ class Facts:
     def _resolve_clip(self, field: str) -> Pairs:
         assert self._place is not None
         return resolve_clip_field(self._place, field)
-
-
-def _scalar_texts(node: Any, out: list[str]) -> None:
-    """Append the text of every scalar in a JSON tree (value_text's form) to ``out``, in any order."""
-    stack = [node]
-    pop, push, append = stack.pop, stack.extend, out.append
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is str:
-            append(item)
-        elif kind is dict:
-            push(item.values())
-        elif kind is list:
-            push(item)
-        elif item is not None:
-            append(value_text(item))
 
 
 def _collect(out: dict[str, Any], pairs: Pairs) -> None:
