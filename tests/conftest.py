@@ -24,6 +24,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that fork this process first: later tests (a Dask cluster, a tracker server)
     leave threads behind, and a process with threads does not fork (isolation.can_fork)."""
     items.sort(key=lambda item: item.get_closest_marker("needs_fork") is None)
+    for item in items:  # under pytest-xdist, one worker runs every test of the one Zou server
+        if "zou" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("zou"))
 
 
 @pytest.fixture

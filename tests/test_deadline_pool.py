@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from genflag.media.deadline_pool import map_with_deadline
-from genflag.plugins import MediaProbe
 from genflag.media.probe_runner import MediaTarget, ProbeRunner, RunnerOptions
+from genflag.plugins import MediaProbe
 
 
 def test_results_keep_their_order_and_a_stuck_item_times_out_alone() -> None:

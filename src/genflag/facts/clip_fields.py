@@ -160,27 +160,14 @@ def media_target(ref: Any) -> str | None:
     return None
 
 
-def sequence_target(data: dict[str, Any]) -> str | None:
-    """The target of an ImageSequenceReference's JSON data: base, prefix, #### and suffix."""
-    found = [data.get(key) for key in ("target_url_base", "name_prefix", "name_suffix")]
-    if not all(isinstance(part, str) for part in found):
-        return None
-    parts = [str(part) for part in found]
-    padding = data.get("frame_zero_padding")
-    width = min(MAX_FRAME_PADDING, max(1, padding)) if isinstance(padding, int) else 1
-    base = parts[0] if parts[0].endswith("/") else parts[0] + "/"  # as OpenTimelineIO joins them
-    return f"{base}{parts[1]}{'#' * width}{parts[2]}"
-
-
 def _target(place: ClipPlace) -> str | None:
-    ref = _media_data(place)
-    kind = _schema_name(ref)
-    if kind == "ExternalReference":
-        target = ref.get("target_url")
-        return target if isinstance(target, str) and target else None
-    if kind == "ImageSequenceReference":
-        return sequence_target(ref)
-    return None
+    """The clip's media target, read from the live media reference (not the snapshot): collectors
+    ask for it before evaluation, and a whole-clip snapshot held from then on would cost every
+    clip's JSON at once (about 7 KB a clip on a 1M-clip cut)."""
+    try:
+        return media_target(place.clip.media_reference)
+    except Exception:  # a malformed reference names no target
+        return None
 
 
 def _frame_pattern(place: ClipPlace) -> str | None:

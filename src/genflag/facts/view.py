@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 from ..timeline.walk import ClipPlace
 from .clip_fields import CLIP_TREES, CORE_FIELDS, resolve_clip_field, snapshot
-from .values import leaves, scalar_texts, value_text
+from .values import leaves, scalar_texts
 
 Pairs = list[tuple[str, Any]]
 
