@@ -52,11 +52,11 @@ def _child(argv: list[str]) -> int:
         timings["import_s"] = time.perf_counter() - started
         timings["import_kb"] = _peak_kb()
         _instrument(otio, timings)
+        from genflag.check import isolation
+        isolation.can_fork = lambda: False  # the work in this process, where the timings above see it
         began = time.perf_counter()
         code = genflag.cli.main(args)
         timings["main_s"] = time.perf_counter() - began
-        import resource
-        timings["children_kb"] = float(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # a scan process
     timings["own_s"] = timings["main_s"] - timings["read_s"] - timings["write_s"] - timings["pack_s"]
     with open(report, "w", encoding="utf-8") as handle:
         import json
@@ -237,7 +237,6 @@ class Case:
     floor: Measure
     check: Measure
     annotate: Measure
-    annotate_beside: Measure = field(default_factory=lambda: Measure("genflag annotate --jobs 2"))
 
 
 def measure_case(clips: int, fmt: str, manifest: dict[str, Any], data: Path, work: Path, repeat: int,
@@ -259,11 +258,6 @@ def measure_case(clips: int, fmt: str, manifest: dict[str, Any], data: Path, wor
     if write_ok:
         commands.append((case.annotate, "genflag", ["annotate", "--no-probe", *jobs_flag, path, "-o", out_file],
                          str(work / "annotate.txt")))
-    if fmt == "otio" and jobs_flag and (os.cpu_count() or 1) > 1:  # the quiet scan on a second process
-        commands.append((case.annotate_beside, "genflag", ["annotate", "--no-probe", "--jobs", "2", path,
-                                                           "-o", out_file], str(work / "annotate2.txt")))
-    else:
-        case.annotate_beside.skipped = "only .otio, with 2 or more CPUs"
     for index in range(repeat):
         for measure, mode, args, stdout_path in commands:
             if measure.skipped:
@@ -414,23 +408,6 @@ def memory_table(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def beside_table(cases: list[Case]) -> str:
-    """annotate with --jobs 1 against --jobs 2 (quiet scan in a forked process during the read)."""
-    lines = ["| clips | floor in-proc | --jobs 1 in-proc | ratio | --jobs 2 in-proc | ratio | --jobs 2 wall | ratio "
-             "| peak MB, main process | ratio | peak MB, scan process |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for c in cases:
-        m = c.annotate_beside
-        if not m.runs:
-            continue
-        floor, one, two = c.floor.best("main_s"), c.annotate.best("main_s"), m.best("main_s")
-        scan_mb = max(r.timings.get("children_kb", 0.0) for r in m.runs) / 1024
-        lines.append(f"| {c.clips} | {_f(floor)} | {_f(one)} | {_ratio(one, floor)} | {_f(two)} | {_ratio(two, floor)} "
-                     f"| {_f(m.best('wall_s'))} | {_ratio(m.best('wall_s'), c.floor.best('wall_s'))} "
-                     f"| {_f(m.peak_mb(), 0)} | {_ratio(m.peak_mb(), c.floor.peak_mb())} | {_f(scan_mb, 0)} |")
-    return "\n".join(lines)
-
-
 def _import_mb(m: Measure) -> float | None:
     return min(r.timings["import_kb"] for r in m.runs) / 1024 if m.runs else None
 
@@ -486,14 +463,9 @@ def targets_table(cases: list[Case], batch: list[BatchRow], cores: int) -> str:
     if ten and ten.annotate.runs and ten.floor.runs:
         r_in = ten.annotate.best("main_s") / ten.floor.best("main_s")
         r_wall = ten.annotate.best("wall_s") / ten.floor.best("wall_s")
-        lines.append(f"| annotate 10k .otio within 1.3x of OTIO read+write, one process (`--jobs 1`) | "
+        lines.append(f"| annotate 10k .otio within 1.3x of OTIO read+write, one process | "
                      f"{r_in:.2f}x in-process, {r_wall:.2f}x wall | {_yes(r_in <= 1.3)} in-process, "
                      f"{_yes(r_wall <= 1.3)} wall |")
-    if ten and ten.annotate_beside.runs and ten.floor.runs:
-        r_in = ten.annotate_beside.best("main_s") / ten.floor.best("main_s")
-        r_wall = ten.annotate_beside.best("wall_s") / ten.floor.best("wall_s")
-        lines.append(f"| (same, default `--jobs`: the quiet scan on a second process) | {r_in:.2f}x in-process, "
-                     f"{r_wall:.2f}x wall | {_yes(r_in <= 1.3)} in-process, {_yes(r_wall <= 1.3)} wall |")
     otio_cases = sorted((c for c in cases if c.fmt == "otio" and c.annotate.runs), key=lambda c: c.clips)
     for small, large in itertools.pairwise(otio_cases):
         steps = []
@@ -654,8 +626,6 @@ def render(info: dict[str, Any], cases: list[Case], batch: list[BatchRow], args:
                   "## Speed (seconds; ratios to OpenTimelineIO's read+write floor)", "", speed_table(cases), "",
                   "## Where genflag's time goes (seconds, fastest run)", "", breakdown_table(cases), "",
                   "## Peak memory (MB, child ru_maxrss)", "", memory_table(cases), "",
-                  "## annotate with the quiet scan on a second process (.otio, `--jobs 2`, the default on 2+ CPUs)",
-                  "", beside_table(cases), "",
                   "## Time per clip (µs) across sizes", "", linearity_table(cases), ""]
     if batch:
         parts += ["## Batch", "", batch_table(batch, args.batch, args.batch_clips, cores), ""]

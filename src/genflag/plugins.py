@@ -52,6 +52,9 @@ class RunContext:
     timeline_path: str = ""
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[str, int], None] | None = None
+    #: What collectors keep between the batches of one timeline (an index of the timeline file, facts
+    #: per unique media file), each under its own name; a new timeline starts with an empty memo.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         """Record a warning for the current timeline (shown, never fatal)."""
@@ -61,10 +64,12 @@ class RunContext:
 class Collector:
     """Adds facts to the clips of one timeline; runs in ``order`` (lower first).
 
-    ``collect`` receives every clip of a timeline at once so it can batch its work
-    (one asset-manager round trip, one pass over unique media files). It adds facts
-    with ``place.facts.add({"namespace.key": value})`` and must not raise for one bad
-    clip: record the problem as a fact or with ``context.warn``.
+    ``collect`` receives the clips of a timeline in batches (thousands of clips, in timeline
+    order) so it can batch its work (one asset-manager round trip, one pass over unique media
+    files); the batches of one timeline share one ``context``, whose ``memo`` keeps what is worth
+    doing once per timeline. It adds facts with ``place.facts.add({"namespace.key": value})``
+    (or ``add_group`` for facts several clips share) and must not raise for one bad clip: record
+    the problem as a fact or with ``context.warn``.
     """
 
     name = ""

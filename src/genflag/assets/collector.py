@@ -65,14 +65,16 @@ class AssetsCollector(Collector):
         self._load_error: str | None = None
 
     def collect(self, places: Sequence[ClipPlace], context: RunContext) -> None:
-        """Resolve the clips' unique entity references in one call and add their facts."""
+        """Resolve the clips' unique entity references (new in this batch) in one call and add their facts."""
         session = self._session_for(context)
         if session is None or not places:
             return
         from .host import BatchFailure
         from .resolve import classify_targets, facts_for, failure_facts, resolve_references
+        known: dict[str, FactGroup] = context.memo.setdefault(self.name, {})  # earlier batches'
         by_target = _places_by_target(places)
-        refs, unknown = classify_targets(session, by_target)
+        new = {target: sharing for target, sharing in by_target.items() if target not in known}
+        refs, unknown = classify_targets(session, new)
         targets = list(refs)
         outcomes = resolve_references(session, [refs[t] for t in targets])
         facts: dict[str, dict[str, Any]] = {}
@@ -81,8 +83,9 @@ class AssetsCollector(Collector):
             facts[target] = failure_facts(target, outcome) if failed else facts_for(target, outcome)
         for target, problem in unknown.items():
             facts[target] = failure_facts(target, problem, is_reference=False)
-        _add_facts(by_target, facts)
-        _warn_failures(by_target, facts, session.display_name, context)
+        known.update((target, FactGroup(found)) for target, found in facts.items())  # flattened once
+        _add_groups(by_target, known)
+        _warn_failures(new, facts, session.display_name, context)
 
     def _configured(self, context: RunContext) -> bool:
         """Only with an asset manager configured (settings or the environment variable)."""
@@ -137,11 +140,12 @@ def _places_by_target(places: Sequence[ClipPlace]) -> dict[str, list[ClipPlace]]
     return groups
 
 
-def _add_facts(by_target: dict[str, list[ClipPlace]], facts: dict[str, dict[str, Any]]) -> None:
-    for target, found in facts.items():
-        group = FactGroup(found)  # flattened and prefiltered once for every clip of the target
-        for place in by_target[target]:
-            place.facts.add_group(group)
+def _add_groups(by_target: dict[str, list[ClipPlace]], groups: dict[str, FactGroup]) -> None:
+    for target, sharing in by_target.items():
+        group = groups.get(target)
+        if group is not None:
+            for place in sharing:
+                place.facts.add_group(group)
 
 
 def _warn_failures(by_target: dict[str, list[ClipPlace]], facts: dict[str, dict[str, Any]],

@@ -24,9 +24,13 @@ from .batch import check_batch
 from .collection import collect, load_collectors
 from .engine import Engine, Match
 from .finding_builder import findings_for
-from .media_state import record_media_states
+from .media_state import MediaTally
 from .options import CheckOptions
 from .selection import selected_pack
+
+#: Clips collected and evaluated together: collectors batch their work over them (one probe per unique
+#: file, one asset-manager call), and their snapshots are let go before the next batch.
+BATCH_CLIPS = 8192
 
 
 class Checker:
@@ -69,8 +73,11 @@ class Checker:
         return result
 
     def analyse(self, obj: Any, path: str, result: TimelineResult) -> Iterable[tuple[list[ClipPlace], list[list[Match]]]]:
-        """Yield, per timeline in the object, its clip places and each clip's matches.
+        """Yield, per batch of at most BATCH_CLIPS clips of each timeline in the object, the clips'
+        places and each clip's matches (the batches of one timeline share one RunContext).
 
+        A batch is collected, evaluated and let go before the next: a clip's snapshot lives only
+        while its batch does, so memory is the timeline plus one batch, not every clip's JSON at once.
         Raises TimelineError for a timeline whose structure cannot be walked (a malformed file).
         """
         for container in timelines_in(obj, path):
@@ -78,16 +85,21 @@ class Checker:
             context = self.options.run_context(path)
             places = self.places(container, path)
             result.clips += len(places)
-            collect(self.collectors, places, context)
-            result.warnings.extend(context.warnings)
-            record_media_states(places, result, self.options.probe_media)
-            yield places, [self._evaluate(place) for place in places]
+            tally = MediaTally(self.options.probe_media)
+            for start in range(0, len(places), BATCH_CLIPS):
+                batch = places[start:start + BATCH_CLIPS]
+                collect(self.collectors, batch, context)
+                tally.record(batch, result)
+                yield batch, [self._evaluate(place) for place in batch]
+                for place in batch:  # its findings are built: let its JSON go
+                    place.data = None
+            tally.count(result)
+            result.warnings.extend(dict.fromkeys(context.warnings))  # a batch may repeat a warning
 
     def _evaluate(self, place: ClipPlace) -> list[Match]:
-        """Evaluate one clip, then let go of what only evaluation needed (memory on 100k-clip cuts)."""
+        """Evaluate one clip; a clip without matches lets its facts go (memory on 100k-clip cuts)."""
         snapshot(place)  # first: a clip whose data cannot be read gets its clip.unreadable fact now
         matches = self.engine.evaluate(place.facts)
-        place.data = None
         if not matches:
             place.facts = None  # also breaks the place <-> facts reference cycle
         return matches

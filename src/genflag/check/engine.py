@@ -94,6 +94,7 @@ class Engine:
         self.contexts = list(pack.contexts)
         self.prefilter = prefilter
         self._rules_by_leaf: dict[int, list[int]] = {}
+        self._leaf_by_id: dict[int, Leaf] = {}
         self._always: list[int] = []
         self._positive = [_positive_selections(r.condition) for r in self.rules]
         for index, rule in enumerate(self.rules):
@@ -108,6 +109,7 @@ class Engine:
             return
         for leaf in anchors:
             self._rules_by_leaf.setdefault(leaf.id, []).append(index)
+            self._leaf_by_id[leaf.id] = leaf
 
     def has_always_rules(self) -> bool:
         """True when some rule has no anchor and is evaluated on every clip."""
@@ -128,25 +130,35 @@ class Engine:
         """Ids of every leaf that may be true for the clip (None: all of them, without a prefilter)."""
         return self.index.leaves_hit(facts) if self.prefilter else None
 
-    def candidates(self, hit: frozenset[int] | None) -> list[int]:
-        """Indices of rules worth evaluating for a clip, in pack order."""
+    def candidates(self, hit: frozenset[int] | None) -> dict[int, list[int]]:
+        """The rules worth evaluating for a clip, in pack order: each with the ids of its anchor
+        leaves the prefilter returned ([] for a rule that always runs, or without a prefilter)."""
         if hit is None:
-            return list(range(len(self.rules)))
-        chosen = set(self._always)
+            return {index: [] for index in range(len(self.rules))}
+        chosen: dict[int, list[int]] = {index: [] for index in self._always}
         by_leaf = self._rules_by_leaf
         for leaf_id in hit:
-            chosen.update(by_leaf.get(leaf_id, ()))
-        return sorted(chosen)
+            for index in by_leaf.get(leaf_id, ()):
+                chosen.setdefault(index, []).append(leaf_id)
+        return dict(sorted(chosen.items()))
 
     def evaluate(self, facts: Facts) -> list[Match]:
-        """Return every rule that matches the clip, with evidence, captures and usage context."""
+        """Return every rule that matches the clip, with evidence, captures and usage context.
+
+        A rule anchored on leaves (one of which is true whenever the rule matches) runs only when
+        one of its anchors the prefilter returned passes its exact test: a prefilter pattern too
+        short to filter (``mj``, ``sd``) returns its leaf for every clip, the test itself does not.
+        """
         hit = self.leaves_hit(facts)
         chosen = self.candidates(hit)
         if not chosen:
             return []
         clip_eval = _ClipEval(facts, hit)
+        leaf_by_id = self._leaf_by_id
         matches = []
-        for index in chosen:
+        for index, anchors in chosen.items():
+            if anchors and not any(clip_eval.leaf(leaf_by_id[leaf_id])[0] for leaf_id in anchors):
+                continue
             rule = self.rules[index]
             if evaluate(rule.condition, partial(_selected, clip_eval, rule.selections)):
                 matches.append(self._match(rule, self._positive[index], clip_eval))

@@ -48,6 +48,7 @@ class EvidenceIndex:
         self._wildcards = [(name[:-1], i) for i, name in self._field.items() if name.endswith(".*")]
         self._by_key: dict[str, frozenset[int]] = {}
         self._memo: dict[tuple[str, str], frozenset[int]] = {}
+        self._results: dict[frozenset[int], frozenset[int]] = {}
 
     def leaves_hit(self, facts: Facts) -> frozenset[int]:
         """Ids of the leaves that may be true for the clip whose facts these are."""
@@ -71,7 +72,7 @@ class EvidenceIndex:
                 ids = self._fed_by(key)
                 if ids and pairs:
                     found.update(self._search("key " + key, [value_text(value) for _, value in pairs], ids))
-            found = group.memo[self] = frozenset(found)
+            found = group.memo[self] = self._interned(frozenset(found))
         return found
 
     def _fed_by(self, key: str) -> frozenset[int]:
@@ -83,6 +84,10 @@ class EvidenceIndex:
             found = self._by_key[key] = frozenset(ids)
         return found
 
+    def _interned(self, found: frozenset[int]) -> frozenset[int]:
+        """One object per distinct answer (there are few), however many sources and groups share it."""
+        return self._results.setdefault(found, found)
+
     def _search(self, source: str, texts: list[str], ids: frozenset[int]) -> frozenset[int]:
         """The leaves among ``ids`` a source's texts may satisfy (remembered per source and text)."""
         key = (source, "\n".join(texts))
@@ -90,7 +95,8 @@ class EvidenceIndex:
         if found is None:
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
-            found = self._memo[key] = self._filter.leaves_hit(search_text(texts)) & ids
+            found = self._filter.leaves_hit(search_text(texts)) & ids
+            found = self._memo[key] = self._interned(found)
         return found
 
 

@@ -36,19 +36,29 @@ def clip_media_state(place: ClipPlace, probing: bool) -> tuple[str, str | None]:
     return state, None
 
 
-def record_media_states(places: Sequence[ClipPlace], result: TimelineResult, probing: bool) -> None:
-    """Set each place's media_state; add the timeline's media counts and unread clips to ``result``."""
-    seen: dict[str, str] = {}
-    for place in places:
-        state, reason = clip_media_state(place, probing)
-        place.media_state = state
-        media = place.facts.first("media.path") or place.facts.first("media.target")
-        if media is not None and state != "no_media":
-            seen.setdefault(str(media), state)
-        if state in NOT_READ_STATES:
-            result.unread.append(unread_entry(place, state, reason))
-    for state in seen.values():
-        result.media[state] = result.media.get(state, 0) + 1
+class MediaTally:
+    """One timeline's media states, recorded batch by batch: each place's media_state, the clips whose
+    media was not read, and (once, at the end) the timeline's distinct media counted by state."""
+
+    def __init__(self, probing: bool) -> None:
+        self.probing = probing
+        self.seen: dict[str, str] = {}
+
+    def record(self, places: Sequence[ClipPlace], result: TimelineResult) -> None:
+        """Set each place's media_state; add the clips whose media was not read to ``result``."""
+        for place in places:
+            state, reason = clip_media_state(place, self.probing)
+            place.media_state = state
+            media = place.facts.first("media.path") or place.facts.first("media.target")
+            if media is not None and state != "no_media":
+                self.seen.setdefault(str(media), state)
+            if state in NOT_READ_STATES:
+                result.unread.append(unread_entry(place, state, reason))
+
+    def count(self, result: TimelineResult) -> None:
+        """Add the timeline's distinct media, by state, to ``result.media``."""
+        for state in self.seen.values():
+            result.media[state] = result.media.get(state, 0) + 1
 
 
 def unread_entry(place: ClipPlace, state: str, reason: str | None) -> dict[str, Any]:

@@ -36,6 +36,10 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
+#: Files whose facts are kept between the batches of one timeline (media reused across a cut is probed once).
+MEMO_FILES = 65536
+
+
 class MediaCollector(Collector):
     """Add media provenance facts (c2pa, xmp, png, exif, exr, dpx, sidecar, iptc, media) to clips."""
 
@@ -48,21 +52,24 @@ class MediaCollector(Collector):
         """Probe every clip's media once per unique file; clips sharing media share one fact group."""
         if not context.probe_media:
             return
+        groups: dict[MediaTarget, FactGroup] = context.memo.setdefault(self.name, {})  # earlier batches'
+        if len(groups) > MEMO_FILES:
+            groups.clear()  # a show of distinct files: the probe cache answers for the ones seen long ago
         by_target: dict[MediaTarget, list[ClipPlace]] = {}
         for place in places:
             target = _target_or_failure(place)
             if target is not None:
                 by_target.setdefault(target, []).append(place)
-        if not by_target:
-            return
-        with ProbeRunner(runner_options(context)) as runner:
-            results = runner.run(by_target)
+        new = [target for target in by_target if target not in groups]
+        if new:
+            with ProbeRunner(runner_options(context)) as runner:
+                results = runner.run(new)
+            groups.update((target, FactGroup(results[target])) for target in new)
+            for warning in runner.warnings:
+                context.warn(warning)
         for target, sharing in by_target.items():
-            group = FactGroup(results[target])
             for place in sharing:
-                place.facts.add_group(group)
-        for warning in runner.warnings:
-            context.warn(warning)
+                place.facts.add_group(groups[target])
 
 
 def _target_or_failure(place: ClipPlace) -> MediaTarget | None:

@@ -33,10 +33,14 @@ class FcpxEffectsCollector(Collector):
         if not self.wants(context) or not places:
             return
         from .fcpx_effects import FcpxReadError, effects_for, read_effects
-        try:
-            index = read_effects(context.timeline_path.rstrip("/\\"))
-        except FcpxReadError as exc:
-            context.warn(f"{context.timeline_path}: Final Cut Pro X effects not read: {exc}")
+        if self.name not in context.memo:  # once per timeline, not per batch
+            try:
+                context.memo[self.name] = read_effects(context.timeline_path.rstrip("/\\"))
+            except FcpxReadError as exc:
+                context.memo[self.name] = None
+                context.warn(f"{context.timeline_path}: Final Cut Pro X effects not read: {exc}")
+        index = context.memo[self.name]
+        if index is None:
             return
         for place in places:
             span = place.clip.source_range
