@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SEVERITIES = ("info", "warning", "error")
@@ -17,6 +17,26 @@ APPROVAL_STATES = ("approved", "pending", "stale", "rejected", "not_required")
 FAILING_APPROVAL_STATES = ("pending", "stale", "rejected")
 
 
+def shallow_dict(record: Any) -> dict[str, Any]:
+    """A dataclass record's fields as a dict, its lists and dicts copied one level (the caller may
+    change them); far cheaper than ``dataclasses.asdict``, which deep-copies every value."""
+    out = {}
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        out[name] = value.copy() if isinstance(value, (list, dict)) else value
+    return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return found
+
+
 @dataclass
 class Evidence:
     """Which selection, field and value made a rule match."""
@@ -29,7 +49,7 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
-        return asdict(self)
+        return shallow_dict(self)
 
 
 @dataclass
@@ -93,7 +113,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form described by schemas/findings.schema.json."""
-        data = asdict(self)
+        data = shallow_dict(self)
         data["evidence"] = [e.to_dict() for e in self.evidence]
         return data
 
