@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import struct
 from pathlib import Path
@@ -28,41 +27,8 @@ def tiny_jpeg(color: tuple[int, int, int] = (200, 30, 30), **save: Any) -> bytes
 
 def cert_chain() -> tuple[bytes, bytes]:
     """Return (PEM chain leaf+CA, PEM private key) of a throwaway ES256 signer that c2pa accepts."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    def name(cn: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
-                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "genflag tests")])
-
-    def usage(sign: bool, ca: bool) -> x509.KeyUsage:
-        return x509.KeyUsage(digital_signature=sign, content_commitment=False, key_encipherment=False,
-                             data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
-                             encipher_only=False, decipher_only=False)
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    ca_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-
-    def base(subject: x509.Name, issuer: x509.Name, key: Any) -> x509.CertificateBuilder:
-        return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-                .not_valid_after(now + datetime.timedelta(days=30))
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
-
-    ca = (base(name("genflag test CA"), name("genflag test CA"), ca_key)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(usage(False, True), critical=True).sign(ca_key, hashes.SHA256()))
-    leaf = (base(name("genflag test signer"), ca.subject, leaf_key)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(usage(True, False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    pem = serialization.Encoding.PEM
-    key = leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return leaf.public_bytes(pem) + ca.public_bytes(pem), key
+    from tests.c2pa_signing import cert_chain as organisation_chain
+    return organisation_chain("genflag tests", "genflag test signer")
 
 
 def manifest(source_type: str | None = "trainedAlgorithmicMedia", agent: str = "TestDiffusion 2",

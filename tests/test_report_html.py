@@ -14,7 +14,8 @@ import opentimelineio as otio
 from genflag.findings import RunResult, TimelineResult
 from genflag.reports.html import render_html
 from genflag.reports.html_assets import SCRIPT
-from genflag.reports.layout import CutLayout, Lane, layout_of, merge_spans, read_layouts
+from genflag.reports.layout import CutLayout, Lane, layout_of, read_layouts
+from genflag.reports.measures import merge_spans
 from genflag.reports.model import clip_span
 from tests import report_samples as samples
 from tests.conftest import corpus_dir

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..files.user_cache import user_cache_dir
-from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
+from ..timeline.media_paths import (
+    frame_path,
+    frame_placeholder,
+    local_media_path,
+    sample_frames,
+    sequence_frames,
+    url_to_path,
+)
 from .model import MediaPrint
 
 if TYPE_CHECKING:
@@ -59,17 +66,7 @@ def resolve_media(target: str | None, media_path: str | None = None, roots: Sequ
 
 
 def _local(target: str | None, roots: Sequence[tuple[str, str]], base_dir: str | None) -> str | None:
-    if not target:
-        return None
-    remapped = remap(target, roots)
-    path = url_to_path(remapped)
-    if path is None:
-        return None
-    if remapped == target:
-        path = remap(path, roots)
-    if not os.path.isabs(path) and base_dir:
-        path = os.path.join(base_dir, path)
-    return os.path.abspath(path)
+    return local_media_path(target, roots, base_dir) if target else None
 
 
 class Hasher:

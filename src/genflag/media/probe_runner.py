@@ -24,7 +24,13 @@ from ..files.file_kinds import file_kind, os_reason
 from ..plugins import MediaProbe
 from ..registry import registry
 from ..safe_text import describe_exception
-from ..timeline.media_paths import frame_path, frame_placeholder, remap, sample_frames, sequence_frames, url_to_path
+from ..timeline.media_paths import (
+    frame_path,
+    frame_placeholder,
+    local_media_path,
+    sample_frames,
+    sequence_frames,
+)
 from .deadline_pool import map_with_deadline
 from .probe_cache import ProbeCache, default_cache_dir
 from .probes.c2pa_probe import manifest_sidecar_candidates
@@ -201,16 +207,7 @@ class ProbeRunner:
 
     def local_path(self, url: str) -> str | None:
         """Map a target URL to a local path: media roots, file:// URLs, relative to base_dir."""
-        roots = self.options.media_roots
-        remapped = remap(url, roots)
-        path = url_to_path(remapped)
-        if path is None:
-            return None
-        if remapped == url:
-            path = remap(path, roots)
-        if not os.path.isabs(path) and self.options.base_dir:
-            path = os.path.join(self.options.base_dir, path)
-        return os.path.abspath(path)
+        return local_media_path(url, self.options.media_roots, self.options.base_dir)
 
     def _state(self, path: str) -> tuple[str, int, int, str] | Facts:
         try:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..timeline.walk import ClipPlace, iter_clip_places
-
-EPSILON = 1e-6
+from .measures import merge_spans
 
 
 @dataclass
@@ -54,17 +53,6 @@ def layout_of(timeline: Any, places: Iterable[ClipPlace] | None = None) -> CutLa
         lane.spans = merge_spans(raw[key])
     start, end = _extent(timeline, [s for lane in lanes.values() for s in lane.spans])
     return CutLayout(getattr(timeline, "name", "") or "", start, end, _ordered(list(lanes.values())), clips)
-
-
-def merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Merge touching or overlapping (start, end) spans."""
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + EPSILON:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _extent(timeline: Any, spans: list[tuple[float, float]]) -> tuple[float, float]:

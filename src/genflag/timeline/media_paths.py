@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -106,3 +107,17 @@ def sample_frames(frames: Sequence[int], count: int = 3) -> list[int]:
 def _split(pattern: str) -> tuple[str, str]:
     cut = max(pattern.rfind("/"), pattern.rfind("\\")) + 1
     return pattern[:cut], pattern[cut:]
+
+
+def local_media_path(target: str, roots: Sequence[tuple[str, str]], base_dir: str | None) -> str | None:
+    """Map a media target to the local path genflag reads: media roots (before and after file://
+    decoding), file:// URLs, relative targets from ``base_dir``; None for a URL that is not a local file."""
+    remapped = remap(target, roots)
+    path = url_to_path(remapped)
+    if path is None:
+        return None
+    if remapped == target:
+        path = remap(path, roots)
+    if not os.path.isabs(path) and base_dir:
+        path = os.path.join(base_dir, path)
+    return os.path.abspath(path)
