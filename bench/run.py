@@ -256,7 +256,7 @@ def measure_case(clips: int, fmt: str, manifest: dict[str, Any], data: Path, wor
     commands = [(case.floor, "floor", [path, out_file] if write_ok else [path], None),
                 (case.check, "genflag", ["check", "--no-probe", *jobs_flag, path], str(work / "check.txt"))]
     if write_ok:
-        commands.append((case.annotate, "genflag", ["annotate", "--no-probe", *jobs_flag, path, "-o", out_file],
+        commands.append((case.annotate, "genflag", ["annotate", "--no-probe", path, "-o", out_file],
                          str(work / "annotate.txt")))
     for index in range(repeat):
         for measure, mode, args, stdout_path in commands:

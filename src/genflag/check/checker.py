@@ -30,7 +30,7 @@ from .selection import selected_pack
 
 #: Clips collected and evaluated together: collectors batch their work over them (one probe per unique
 #: file, one asset-manager call), and their snapshots are let go before the next batch.
-BATCH_CLIPS = 8192
+BATCH_CLIPS = 2048  # a 10k-clip cut: 154 MB peak against 200 MB with 8192, at the same speed
 
 
 class Checker:
