@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
+import pytest
 from PIL import Image
 
 from genflag.check.checker import Checker, CheckOptions
@@ -201,6 +202,24 @@ def test_a_script_that_is_not_a_comp_gives_a_finding_naming_it_and_the_rest_is_c
     assert bad.category == "provenance.integrity" and bad.severity == "info"
     assert warnings == [f"comp: could not be read: {bogus}: not a Nuke script (no version line, Root node or "
                         "Nuke header)"]
+
+
+def test_a_script_problem_is_warned_once_per_timeline_across_batches(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from genflag.check import checker as checker_module
+    monkeypatch.setattr(checker_module, "BATCH_CLIPS", 2)  # batches (A, B) and (A)
+    targets = {}
+    for name in ("a", "b"):
+        bogus = tmp_path / "comp" / f"{name}.nk"
+        bogus.parent.mkdir(exist_ok=True)
+        bogus.write_text("not a script at all\n", encoding="utf-8")
+        targets[name] = render(tmp_path / "r" / f"{name}.####.exr", bogus)
+    findings, warnings = check(cut(tmp_path / "cut.otio", ("A1", targets["a"]), ("B1", targets["b"]),
+                                   ("A2", targets["a"])), tmp_path)
+    assert by_clip(findings) == {name: {"comp.script.unreadable"} for name in ("A1", "B1", "A2")}
+    assert [w for w in warnings if w.startswith("comp: ")] == [
+        f"comp: could not be read: {tmp_path / 'comp' / 'a.nk'}: not a Nuke script (no version line, Root node or "
+        "Nuke header) (and 1 more)"]
 
 
 def test_a_missing_script_is_a_fact_and_a_rule_off_by_default(tmp_path: Path, write_rules: Any) -> None:

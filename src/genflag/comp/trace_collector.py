@@ -41,7 +41,7 @@ def trace_places(places: Sequence[ClipPlace], settings: CompSettings, context: R
             place.facts.add(facts)
     for warning in runner.warnings:
         context.warn(warning)
-    _warn(seen, context.warn)
+    _warn(seen, context.warn, context.memo.setdefault("comp.warned", set()))
 
 
 def conform_of(record: ScriptRecord | None) -> str | None:
@@ -76,11 +76,14 @@ def _pairs(facts: Any, prefix: str) -> list[tuple[str, Any]]:
     return facts.get(prefix)
 
 
-def _warn(seen: list[Upstream], warn: Callable[[str], None]) -> None:
+def _warn(seen: list[Upstream], warn: Callable[[str], None], warned: set[str]) -> None:
+    """Warn once per timeline about each script problem (``warned``: those an earlier batch warned about)."""
     unreadable = [e for e in _distinct(u.errors for u in seen) if not e.endswith(": missing")]
-    for label, items in (("could not be read", unreadable),
+    for label, found in (("could not be read", unreadable),
                          ("cycle among comp scripts", _distinct(u.cycles for u in seen)),
                          ("limit reached", _distinct(u.limits for u in seen))):
+        items = [item for item in found if item not in warned]
+        warned.update(items)
         if items:
             more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
             warn(f"comp: {label}: {items[0]}{more}")
