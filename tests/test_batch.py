@@ -121,6 +121,7 @@ def test_interrupted_parallel_run_reports_finished_work_and_leaves_no_worker(sho
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.integration
 def test_dask_local_cluster_gives_the_same_result(run_cli, show) -> None:
     distributed = pytest.importorskip("distributed", reason="dask.distributed not installed")
     paths, rules = show
@@ -239,6 +240,7 @@ def test_task_chunks_cover_every_input_once_in_order() -> None:
         assert sizes == sorted(sizes, reverse=True) and (not sizes or sizes[-1] == 1)  # the tail is fine-grained
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_a_parallel_command_exits_130_and_leaves_no_worker(tmp_path: Path) -> None:
     """A real SIGINT to `genflag check --jobs 2`: exit 130, and no process of the run survives it."""
     import os

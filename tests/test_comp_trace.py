@@ -167,6 +167,7 @@ def test_the_depth_bound_stops_following_and_says_where(tmp_path: Path) -> None:
     assert [f.rule for f in findings] == ["comp.generative_ingredient"]
 
 
+@pytest.mark.slow
 def test_thousands_of_ingredients_are_probed_within_the_limit(tmp_path: Path) -> None:
     elements = tmp_path / "elements"
     elements.mkdir()

@@ -54,3 +54,35 @@ def test_a_probe_that_runs_past_its_limit_makes_only_that_file_unreadable(tmp_pa
     slow, *others = (facts[t] for t in targets)
     assert slow["media.state"] == "unreadable" and "timed out" in slow["media.unreadable"]
     assert all(f["media.state"] == "read" and f["slow.seen"] is True for f in others)
+
+
+class OnceSlowProbe(MediaProbe):
+    """Slow only the first time (a machine busy for a moment), then quick."""
+
+    name = "onceslow"
+    calls = 0
+
+    def accepts(self, path: str, head: bytes) -> bool:
+        return True
+
+    def probe(self, path: str, head: bytes) -> dict[str, object]:
+        type(self).calls += 1
+        if type(self).calls == 1:
+            time.sleep(5)
+        return {"onceslow.seen": True}
+
+
+def test_a_timed_out_file_is_not_remembered_by_the_probe_cache(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    target = MediaTarget(str(tmp_path / "a.png"))
+    options = RunnerOptions(cache_dir=str(tmp_path / "cache"), jobs=1, timeout=0.5)
+    OnceSlowProbe.calls = 0
+    with ProbeRunner(options, [OnceSlowProbe()]) as runner:
+        first = runner.run([target])[target]
+    assert first["media.state"] == "unreadable" and "timed out" in first["media.unreadable"]
+    with ProbeRunner(options, [OnceSlowProbe()]) as runner:
+        second = runner.run([target])[target]
+    assert second["media.state"] == "read" and second["onceslow.seen"] is True  # read again, not the cached failure
+    with ProbeRunner(options, [OnceSlowProbe()]) as runner:
+        runner.run([target])
+        assert runner.stats["cached"] == 1  # a file read in full is cached as before

@@ -32,7 +32,7 @@ from typing import Any, Iterator
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-pytestmark = [pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+pytestmark = [pytest.mark.filterwarnings("ignore:Generating overly large repr"), pytest.mark.slow,
               pytest.mark.filterwarnings("ignore::UserWarning:PIL.TiffImagePlugin")]  # as probes/container.py
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

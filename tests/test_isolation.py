@@ -92,3 +92,45 @@ def test_memory_sizes_parse(text: str, size: int) -> None:
 def test_bad_memory_sizes_say_so(text: str) -> None:
     with pytest.raises(ValueError):
         parse_size(text)
+
+
+#: A process that read a C2PA-signed PDF (c2pa-python's PDF reader leaves native threads running), then
+#: checks a cut whose clip is that PDF: it must not fork a child that waits for ever.
+_NATIVE_THREADS_CHILD = """
+import json, sys, time
+import opentimelineio as otio
+from genflag.check.checker import Checker, CheckOptions
+from genflag.check.isolation import can_fork
+from genflag.media.probe_runner import ProbeRunner, RunnerOptions
+pdf, cut = sys.argv[1], sys.argv[2]
+with ProbeRunner(RunnerOptions(use_cache=False, jobs=2)) as runner:
+    runner.probe_files([pdf])
+clip = otio.schema.Clip(name="SH010", media_reference=otio.schema.ExternalReference(target_url=pdf),
+                        source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
+                                                             otio.opentime.RationalTime(24, 24)))
+timeline = otio.schema.Timeline(name="cut")
+timeline.tracks.append(otio.schema.Track(name="V1", children=[clip]))
+otio.adapters.write_to_file(timeline, cut)
+started = time.monotonic()
+run = Checker(CheckOptions()).check_paths([cut])
+result = run.results[0]
+print(json.dumps({"can_fork": can_fork(), "seconds": time.monotonic() - started, "media": result.media,
+                  "categories": sorted({f.category for f in result.findings})}))
+"""
+
+
+def test_a_process_with_native_threads_checks_in_process_instead_of_forking_a_child_that_hangs(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tests.corpus import corpus_file
+    pdf = corpus_file("media", "c2pa-js-legacy/sample.pdf")
+    done = subprocess.run([sys.executable, "-c", _NATIVE_THREADS_CHILD, str(pdf), str(tmp_path / "cut.otio")],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["can_fork"] is False  # c2pa's native threads are counted
+    assert found["media"] == {"read": 1} and "generative.edit" in found["categories"]
+    assert found["seconds"] < 30  # a forked child would wait out the 60 s probe limit

@@ -20,7 +20,7 @@ import yaml
 
 from .conftest import DEMO, REPO
 
-pytestmark = pytest.mark.network
+pytestmark = [pytest.mark.network, pytest.mark.integration]
 
 CLEAN_RULES = """\
 genflag_rules: 1

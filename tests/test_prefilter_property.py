@@ -28,6 +28,8 @@ from genflag.rules.modifiers import COMPARISON_TABLE
 from genflag.rules.pack import load_pack
 from genflag.timeline.walk import clip_places
 
+pytestmark = pytest.mark.slow
+
 LONG = os.environ.get("GENFLAG_FUZZ") == "long"
 EXAMPLES = 3000 if LONG else 150
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

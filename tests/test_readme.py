@@ -65,6 +65,7 @@ def test_readme_shows_the_demo_output_as_it_is() -> None:
     assert "(provenance.c2pa.generative_edit; declared)" in shown.group(1)  # a Content Credentials flag, from the media
 
 
+@pytest.mark.integration
 def test_every_readme_command_runs_and_shows_what_its_comment_says(tmp_path: Path) -> None:
     commands = readme_commands()
     assert len(commands) > 25

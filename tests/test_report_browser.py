@@ -19,6 +19,8 @@ from genflag.reports.model import clip_span
 from tests import report_samples as samples
 from tests.test_report_html import sample_layout
 
+pytestmark = pytest.mark.integration
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM = os.environ.get("GENFLAG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 HEADING = "**A producer's loop**"
@@ -35,6 +37,7 @@ def line_of(output: str, clip: str, rule: str) -> str:
                 if f": {clip}: " in line and (f"({rule})" in line or f"({rule};" in line))
 
 
+@pytest.mark.integration
 def test_the_readme_loop_runs_from_flagged_to_delivered(tmp_path: Path) -> None:
     (tmp_path / "examples").symlink_to(REPO / "examples")
     commands = loop_commands()

@@ -21,6 +21,8 @@ from genflag.writeback.carriers import prepare_for_format
 from tests.corpus import corpus_params, row_path
 from tests.test_corpus import read_kwargs
 
+pytestmark = pytest.mark.integration
+
 EVERY_CLIP = """\
 genflag_rules: 1
 pack: {id: test.every, version: "1"}

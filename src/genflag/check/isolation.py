@@ -48,8 +48,23 @@ class TaskFailed(Exception):
 
 
 def can_fork() -> bool:
-    """True where forking is safe: POSIX (not macOS), and this process has a single thread."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    """True where forking is safe: POSIX (not macOS), and this process has a single thread.
+
+    Native threads count too: a library that started its own (c2pa-python's runtime, once it read
+    a file on a worker thread) can hold a lock its threads would release, and a forked child that
+    calls it waits for ever. On Linux /proc says how many threads there are; elsewhere only
+    Python's own threads can be counted.
+    """
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1 \
+        and _os_threads() == 1
+
+
+def _os_threads() -> int:
+    """This process's threads as the kernel counts them (Python's count where /proc is missing)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def default_memory_limit(workers: int = 1) -> int | None:

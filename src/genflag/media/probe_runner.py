@@ -144,7 +144,7 @@ class ProbeRunner:
         cached = self._lookup(keys.values())
         misses = [p for p in keys if p not in cached]
         probed = dict(zip(misses, self._map(lambda p: self.probe_file(p, keys[p][1]), misses, _probe_timed_out)))
-        self._store([(keys[p], probed[p]) for p in misses])
+        self._store([(keys[p], probed[p]) for p in misses if fully_read(probed[p])])
         self.stats["files"] += len(paths)
         self.stats["cached"] += len(cached)
         self.stats["probed"] += len(misses)
@@ -347,6 +347,13 @@ def sequence_facts(plan: _Plan, frames: list[Facts]) -> Facts:
                     bucket.append(item)
     out.update({k: v[0] if len(v) == 1 else v for k, v in merged.items()})
     return out
+
+
+def fully_read(facts: Facts) -> bool:
+    """Whether every probe read the file: only then are its facts kept in the probe cache. A file a
+    probe failed on or ran out of time with (a loaded machine, a transient error) is read again on
+    the next run, never remembered as unreadable until it changes."""
+    return "media.unreadable" not in facts and not facts.get("media.probe_failed")
 
 
 def _probe_timed_out(path: str) -> Facts:
