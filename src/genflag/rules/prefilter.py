@@ -53,6 +53,7 @@ class EvidenceFilter:
         self._index: dict[Pattern, int] = {}
         self._leaves: list[list[int]] = []
         self._filter: Any = None
+        self._sets: list[frozenset[int]] = []
 
     def add(self, pattern: Pattern, leaf_id: int) -> None:
         """Add a pattern that, when its atoms occur, makes a leaf a candidate."""
@@ -65,14 +66,15 @@ class EvidenceFilter:
     def compile(self) -> None:
         """Build the FilteredRE2 (shared by engines with the same patterns)."""
         self._filter = _compiled(tuple(self._index))
+        self._sets = [frozenset(leaves) for leaves in self._leaves]
 
     def leaves_hit(self, text: str) -> frozenset[int]:
         """Ids of the leaves whose patterns may match the text (compile() first)."""
         if self._filter is None:
             return frozenset()
         matched = self._filter.Match(text, True) or ()
-        leaves = self._leaves
-        return frozenset(leaf for index in matched for leaf in leaves[index])
+        sets = self._sets
+        return frozenset().union(*[sets[index] for index in matched])
 
 
 @lru_cache(maxsize=16)
