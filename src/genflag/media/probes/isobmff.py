@@ -18,10 +18,11 @@ import struct
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 MAX_BOXES = 20_000
+BUDGET_WARNING = f"stopped after {MAX_BOXES} boxes"
 MAX_DEPTH = 10
 MAX_VALUE = 256 * 1024
 MAX_TOTAL = 8 * 1024 * 1024
@@ -107,21 +108,30 @@ def box_header(fp: BinaryIO, start: int, end: int) -> tuple[bytes, int, int] | N
     return kind, start + offset, start + size
 
 
-def _walk_boxes(fp: BinaryIO, start: int, end: int, depth: int, out: MovieMetadata, budget: _Budget,
-                keys: list[str]) -> None:
+def _children(fp: BinaryIO, start: int, end: int, out: MovieMetadata,
+              budget: _Budget) -> Iterator[tuple[int, bytes, int, int]]:
+    """The boxes between ``start`` and ``end``: (start, type, payload start, end) of each. Stops, with a
+    warning, once the file's box budget is spent or at a box that runs past its parent."""
     position = start
     while position + 8 <= end:
         budget.boxes -= 1
         if budget.boxes < 0:
-            out.warnings.append(f"stopped after {MAX_BOXES} boxes")
+            if BUDGET_WARNING not in out.warnings:
+                out.warnings.append(BUDGET_WARNING)
             return
         header = box_header(fp, position, end)
         if header is None:
             out.warnings.append(f"box at offset {position} runs past its parent (truncated or corrupt)")
             return
         kind, payload, box_end = header
-        _visit(fp, kind, position, payload, box_end, depth, out, budget, keys)
+        yield position, kind, payload, box_end
         position = box_end
+
+
+def _walk_boxes(fp: BinaryIO, start: int, end: int, depth: int, out: MovieMetadata, budget: _Budget,
+                keys: list[str]) -> None:
+    for position, kind, payload, box_end in _children(fp, start, end, out, budget):
+        _visit(fp, kind, position, payload, box_end, depth, out, budget, keys)
 
 
 def _visit(fp: BinaryIO, kind: bytes, start: int, payload: int, end: int, depth: int, out: MovieMetadata,
@@ -157,20 +167,13 @@ def _walk_meta(fp: BinaryIO, payload: int, end: int, depth: int, out: MovieMetad
     probe = fp.read(8)
     first = payload if probe[4:8] in (b"hdlr", b"keys", b"ilst") else payload + 4
     keys: list[str] = []
-    position = first
-    while position + 8 <= end:
-        budget.boxes -= 1
-        header = box_header(fp, position, end)
-        if header is None or budget.boxes < 0:
-            return
-        kind, child_payload, child_end = header
+    for position, kind, child_payload, child_end in _children(fp, first, end, out, budget):
         if kind == b"keys":
             keys = _read_keys(fp, child_payload, child_end, budget)
         elif kind == b"ilst":
             _walk_ilst(fp, child_payload, child_end, out, budget, keys)
         elif kind in (b"uuid", b"XMP_"):
             _visit(fp, kind, position, child_payload, child_end, depth + 1, out, budget, keys)
-        position = child_end
 
 
 def _read_keys(fp: BinaryIO, payload: int, end: int, budget: _Budget) -> list[str]:
@@ -192,18 +195,12 @@ def _read_keys(fp: BinaryIO, payload: int, end: int, budget: _Budget) -> list[st
 
 
 def _walk_ilst(fp: BinaryIO, payload: int, end: int, out: MovieMetadata, budget: _Budget, keys: list[str]) -> None:
-    position = payload
-    while position + 8 <= end and len(out.tags) < MAX_TAGS:
-        budget.boxes -= 1
-        header = box_header(fp, position, end)
-        if header is None or budget.boxes < 0:
+    for _, kind, item_payload, item_end in _children(fp, payload, end, out, budget):
+        if len(out.tags) >= MAX_TAGS:
             return
-        kind, item_payload, item_end = header
-        name = _item_name(kind, keys)
-        values, freeform = _item_values(fp, item_payload, item_end, budget)
-        for value in values:
-            out.tags.append((freeform or name, value))
-        position = item_end
+        values, freeform = _item_values(fp, item_payload, item_end, out, budget)
+        name = freeform or _item_name(kind, keys)
+        out.tags.extend((name, value) for value in values)
 
 
 def _item_name(kind: bytes, keys: list[str]) -> str:
@@ -213,24 +210,18 @@ def _item_name(kind: bytes, keys: list[str]) -> str:
     return FOURCC_NAMES.get(kind, kind.decode("latin-1"))
 
 
-def _item_values(fp: BinaryIO, payload: int, end: int, budget: _Budget) -> tuple[list[str], str | None]:
+def _item_values(fp: BinaryIO, payload: int, end: int, out: MovieMetadata,
+                 budget: _Budget) -> tuple[list[str], str | None]:
     """The text values of an ilst item's ``data`` children, and its freeform ``name`` (``----`` items)."""
     values: list[str] = []
     freeform = None
-    position = payload
-    while position + 8 <= end:
-        budget.boxes -= 1
-        header = box_header(fp, position, end)
-        if header is None or budget.boxes < 0:
-            break
-        kind, child_payload, child_end = header
+    for _, kind, child_payload, child_end in _children(fp, payload, end, out, budget):
         if kind == b"data":
             text = _data_text(_read(fp, child_payload, child_end, budget))
             if text:
                 values.append(text)
         elif kind == b"name":
             freeform = _read(fp, child_payload + 4, child_end, budget).decode("utf-8", "replace") or None
-        position = child_end
     return values, freeform
 
 
