@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Iterator
 
-from .model import COMFYUI, MEDIA, MODEL, CompScript, CompScriptError, FileRef, NodeRef
+from .model import COMFYUI, MEDIA, MODEL, CompScript, CompScriptError, FileRef, NodeRef, read_bounded
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_NODES = 20_000
@@ -33,10 +33,7 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,12})(?:\s*\[[a-z]+\])?$")
 
 def read_comfy_workflow(path: str) -> CompScript:
     """Read and parse a ComfyUI JSON file; CompScriptError when it is not one or too large."""
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise CompScriptError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB: not read")
+    raw = read_bounded(path, MAX_BYTES)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

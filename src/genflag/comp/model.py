@@ -46,3 +46,12 @@ class CompScript:
     unresolved_count: int = 0
     truncated: list[str] = field(default_factory=list)
     base_dir: str | None = None  # folder relative file paths are resolved against (None: the script's)
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    """A script file's bytes; CompScriptError when it is longer than ``limit`` (never read past it)."""
+    with open(path, "rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise CompScriptError(f"larger than {limit // (1024 * 1024)} MiB: not read")
+    return raw

@@ -14,7 +14,7 @@ import os
 import re
 
 from . import knob_paths
-from .model import COMFYUI, MEDIA, MODEL, NUKE, SCRIPT, CompScript, CompScriptError, FileRef, NodeRef
+from .model import COMFYUI, MEDIA, MODEL, NUKE, SCRIPT, CompScript, CompScriptError, FileRef, NodeRef, read_bounded
 from .nk_tokens import BRACE, WORD, Token, statements, value
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -47,10 +47,7 @@ _CLONE_CLASS = re.compile(r"\|([A-Za-z_][A-Za-z0-9_.]*)\|")
 
 def read_nuke_script(path: str) -> CompScript:
     """Read and parse a Nuke script file; CompScriptError when it is too large or not a Nuke script."""
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise CompScriptError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB: not read")
+    raw = read_bounded(path, MAX_BYTES)
     if b"\x00" in raw[:4096]:
         raise CompScriptError("not a Nuke script (binary data)")
     return parse_nuke_text(raw.decode("utf-8", "replace"), path)
