@@ -95,6 +95,7 @@ class EvidenceIndex:
         if found is None:
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
+                self._results.clear()  # bounded with the memo (groups keep the answers they hold)
             found = self._filter.leaves_hit(search_text(texts)) & ids
             found = self._memo[key] = self._interned(found)
         return found
